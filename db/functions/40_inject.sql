@@ -1,0 +1,127 @@
+-- Message injection: APPEND, LMTP delivery and aox import all come through mail.inject.
+-- Set-shaped: many messages into many mailboxes in one call, each distinct message stored once.
+
+-- p_raw[i] are the original bytes of message i and p_meta[i] its parsed view (frontend/mime,
+-- serialised by frontend/db/message-meta.ts). p_deliveries is a JSON array of
+-- {"m": i (1-based), "b": mailbox id, "f": [flags], "d": internaldate (ISO 8601, optional)}.
+-- Returns one row per delivery with the UID it got. Raises AXQTA when a mailbox owner would go
+-- over quota and p_check_quota is true, AXNEX for a missing mailbox, AXPRM without the i right.
+create or replace function mail.inject(p_user int, p_raw bytea[], p_meta jsonb[], p_deliveries jsonb,
+                                       p_check_quota boolean)
+returns table (idx int, mailbox int, uid int, uidvalidity int, modseq bigint, message bigint)
+language plpgsql as $$
+declare
+  v_ids bigint[];
+  v_missing int;
+  v_box record;
+  v_tries int := 0;
+begin
+  if coalesce(array_length(p_raw, 1), 0) <> coalesce(array_length(p_meta, 1), 0) then
+    perform mail.fail('AXBAD', 'p_raw and p_meta differ in length');
+  end if;
+
+  -- 1. Single-instance storage. ON CONFLICT DO NOTHING cannot see a row committed by a concurrent
+  -- injector after our statement began, so look up what is still missing and try again.
+  loop
+    with input as (
+      select t.ord::int as ord, t.raw, t.meta, public.digest(t.raw, 'sha256') as hash
+        from unnest(p_raw, p_meta) with ordinality as t(raw, meta, ord)
+    ), ins as (
+      insert into mail.messages (hash, raw, size, header_size, envelope, body, bodystructure, parts,
+          headers, subject, base_subject, from_text, to_text, cc_text, bcc_text, sort_from, sort_to,
+          sort_cc, display_from, display_to, sent_date, message_id, in_reply_to, refs, body_text, problems)
+      select distinct on (i.hash) i.hash, i.raw, length(i.raw), (i.meta->>'headerSize')::int,
+          i.meta->'envelope', i.meta->'body', i.meta->'bodystructure', i.meta->'parts', i.meta->'headers',
+          i.meta->>'subject', coalesce(i.meta->>'baseSubject', ''),
+          coalesce(i.meta->>'fromText', ''), coalesce(i.meta->>'toText', ''),
+          coalesce(i.meta->>'ccText', ''), coalesce(i.meta->>'bccText', ''),
+          coalesce(i.meta->>'sortFrom', ''), coalesce(i.meta->>'sortTo', ''), coalesce(i.meta->>'sortCc', ''),
+          coalesce(i.meta->>'displayFrom', ''), coalesce(i.meta->>'displayTo', ''),
+          (i.meta->>'sentDate')::timestamptz, i.meta->>'messageId',
+          coalesce(array(select jsonb_array_elements_text(i.meta->'inReplyTo')), '{}'),
+          coalesce(array(select jsonb_array_elements_text(i.meta->'references')), '{}'),
+          coalesce(i.meta->>'bodyText', ''),
+          coalesce(array(select jsonb_array_elements_text(i.meta->'problems')), '{}')
+        from input i order by i.hash, i.ord
+      on conflict (hash) do nothing
+      returning mail.messages.id, mail.messages.hash
+    )
+    select array_agg(coalesce(ins.id, m.id) order by i.ord) into v_ids
+      from input i left join ins on ins.hash = i.hash left join mail.messages m on m.hash = i.hash;
+    select count(*) into v_missing from unnest(v_ids) x where x is null;
+    exit when v_missing = 0;
+    v_tries := v_tries + 1;
+    if v_tries > 5 then
+      perform mail.fail('40001', 'could not store message bodies under concurrent injection');
+    end if;
+  end loop;
+
+  -- 2. Lock the target mailboxes in id order (no deadlocks between concurrent injectors) and check
+  -- that they exist and may be written.
+  for v_box in
+    select b.id, b.selectable, b.deleted_at from mail.mailboxes b
+     where b.id in (select (e->>'b')::int from jsonb_array_elements(p_deliveries) e)
+     order by b.id for update
+  loop
+    if v_box.deleted_at is not null or not v_box.selectable then
+      perform mail.fail('AXNEX', 'no such mailbox');
+    end if;
+    if p_user is not null then
+      perform mail.require_right(p_user, v_box.id, 'i');
+    end if;
+  end loop;
+  if exists (select 1 from jsonb_array_elements(p_deliveries) e
+              where not exists (select 1 from mail.mailboxes b where b.id = (e->>'b')::int)) then
+    perform mail.fail('AXNEX', 'no such mailbox');
+  end if;
+
+  -- 3. Allocate UIDs (consecutive per mailbox, in delivery order) and one modseq per mailbox, and
+  -- insert every delivery in one statement.
+  return query
+  with d as (
+    select (e->>'m')::int as m, (e->>'b')::int as b, e->'f' as f,
+           coalesce((e->>'d')::timestamptz, now()) as d, o as ord,
+           row_number() over (partition by (e->>'b')::int order by o) as rn
+      from jsonb_array_elements(p_deliveries) with ordinality as x(e, o)
+  ), alloc as (
+    update mail.mailboxes b set uidnext = b.uidnext + c.cnt, nextmodseq = b.nextmodseq + 1
+      from (select d.b, count(*)::int as cnt from d group by d.b) c
+     where b.id = c.b
+    returning b.id, b.uidnext - c.cnt as first_uid, b.nextmodseq - 1 as modseq, b.uidvalidity
+  ), ins as (
+    insert into mail.mailbox_messages (mailbox, uid, message, modseq, internaldate, size, seen,
+                                       answered, flagged, deleted, draft, keywords)
+    select d.b, a.first_uid + d.rn::int - 1, v_ids[d.m], a.modseq, d.d, length(p_raw[d.m]),
+           coalesce(d.f ? '\Seen', false), coalesce(d.f ? '\Answered', false),
+           coalesce(d.f ? '\Flagged', false), coalesce(d.f ? '\Deleted', false),
+           coalesce(d.f ? '\Draft', false),
+           coalesce(array(select distinct k from jsonb_array_elements_text(d.f) k
+                           where k not like '\%' order by k), '{}')
+      from d join alloc a on a.id = d.b
+    returning mail.mailbox_messages.mailbox, mail.mailbox_messages.uid, mail.mailbox_messages.message
+  )
+  select d.m, d.b, a.first_uid + d.rn::int - 1, a.uidvalidity, a.modseq, v_ids[d.m]
+    from d join alloc a on a.id = d.b
+   order by d.ord;
+
+  -- 4. Quota (RFC 9208): the counters were updated by the insert's statement trigger.
+  if p_check_quota and exists (
+      select 1 from mail.users u
+       where u.id in (select b.owner from mail.mailboxes b
+                       where b.id in (select (e->>'b')::int from jsonb_array_elements(p_deliveries) e))
+         and (u.used_storage > u.quota_storage or u.used_messages > u.quota_messages)) then
+    perform mail.fail('AXQTA', 'over quota');
+  end if;
+
+  perform mail.notify_mailbox(x.b) from (select distinct (e->>'b')::int as b
+                                           from jsonb_array_elements(p_deliveries) e) x;
+end $$;
+
+create or replace function api.message_inject(p_user int, p_raw bytea[], p_meta jsonb[],
+                                              p_deliveries jsonb, p_check_quota boolean default true)
+returns table (idx int, mailbox int, uid int, uidvalidity int, modseq bigint, message bigint)
+language sql security definer set search_path = pg_catalog, pg_temp as $$
+  select * from mail.inject(p_user, p_raw, p_meta, p_deliveries, p_check_quota)
+$$;
+comment on function api.message_inject(int, bytea[], jsonb[], jsonb, boolean) is
+  'APPEND/MULTIAPPEND (RFC 3501 §6.3.11, RFC 3502) and LMTP delivery (p_user null): stores messages once, delivers them to mailboxes with new UIDs.';

@@ -1,0 +1,198 @@
+-- Per-message operations on a selected mailbox: FETCH data, STORE, EXPUNGE, COPY and MOVE.
+-- Every one is a single set-based statement over a UID set (int4multirange), however large.
+
+-- FETCH (RFC 3501 §6.4.5): the stored data for a UID set. p_fields says which costly columns to
+-- return ('envelope', 'body', 'bodystructure', 'parts', 'header', 'raw', 'text'); the others are
+-- null. 'header' is the top-level header block, 'text' the bytes after it; byte-exact slices.
+-- With p_changedsince (RFC 7162 CHANGEDSINCE) only messages with a greater modseq are returned.
+create or replace function api.messages_fetch(p_user int, p_mailbox int, p_uids int4multirange,
+                                              p_fields text[], p_changedsince bigint default null)
+returns table (uid int, modseq bigint, flags text[], internaldate timestamptz, savedate timestamptz,
+               size int, message bigint, thread_root bigint, envelope jsonb, body jsonb,
+               bodystructure jsonb, parts jsonb, header bytea, raw bytea, body_text bytea)
+language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_env boolean := 'envelope' = any(p_fields);
+  v_body boolean := 'body' = any(p_fields);
+  v_bs boolean := 'bodystructure' = any(p_fields);
+  v_parts boolean := 'parts' = any(p_fields);
+  v_header boolean := 'header' = any(p_fields);
+  v_raw boolean := 'raw' = any(p_fields);
+  v_text boolean := 'text' = any(p_fields);
+begin
+  perform mail.require_right(p_user, p_mailbox, 'r');
+  return query
+  select mm.uid, mm.modseq,
+         mail.flag_list(mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft, mm.keywords),
+         mm.internaldate, mm.savedate, mm.size, mm.message, coalesce(mm.thread_root, mm.message),
+         case when v_env then m.envelope end,
+         case when v_body then m.body end,
+         case when v_bs then m.bodystructure end,
+         case when v_parts then m.parts end,
+         case when v_header then substring(m.raw from 1 for m.header_size) end,
+         case when v_raw then m.raw end,
+         case when v_text then substring(m.raw from m.header_size + 1) end
+    from mail.uid_ranges(p_uids) r
+    join mail.mailbox_messages mm on mm.mailbox = p_mailbox and mm.uid between r.lo and r.hi
+    join mail.messages m on m.id = mm.message
+   where p_changedsince is null or mm.modseq > p_changedsince
+   order by mm.uid;
+end $$;
+comment on function api.messages_fetch(int, int, int4multirange, text[], bigint) is
+  'FETCH data (RFC 3501 §6.4.5, RFC 7162 CHANGEDSINCE, RFC 8474, RFC 8514) for a UID set; only the requested costly columns.';
+
+-- STORE (RFC 3501 §6.4.6, RFC 7162 §3.1.3 UNCHANGEDSINCE): p_op is '+', '-' or '='. One update
+-- for the whole set; rows already in the wanted state are not touched (no modseq bump). Returns
+-- the changed rows with their new flags, and (changed = false) the rows that failed
+-- UNCHANGEDSINCE, for the MODIFIED response code.
+create or replace function api.flags_store(p_user int, p_mailbox int, p_uids int4multirange,
+                                           p_op text, p_flags text[], p_unchangedsince bigint default null)
+returns table (uid int, modseq bigint, flags text[], changed boolean)
+language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_rights text := mail.rights(p_user, p_mailbox);
+  v_sys text[] := array(select lower(f) from unnest(p_flags) f where f like '\%');
+  v_kw text[] := array(select distinct f from unnest(p_flags) f where f not like '\%' order by f);
+  v_seen boolean := '\seen' = any(v_sys);
+  v_answered boolean := '\answered' = any(v_sys);
+  v_flagged boolean := '\flagged' = any(v_sys);
+  v_deleted boolean := '\deleted' = any(v_sys);
+  v_draft boolean := '\draft' = any(v_sys);
+  v_add boolean := p_op in ('+', '=');
+  v_modseq bigint;
+begin
+  if p_op not in ('+', '-', '=') then
+    perform mail.fail('AXBAD', 'bad store operation');
+  end if;
+  perform mail.require_right(p_user, p_mailbox, 'r');
+  -- RFC 4314 §4: each kind of flag needs its own right; without it that part is silently ignored
+  -- would surprise users, so refuse.
+  if (v_seen or p_op = '=') and position('s' in v_rights) = 0
+     or (v_deleted or p_op = '=') and position('t' in v_rights) = 0
+     or (v_answered or v_flagged or v_draft or v_kw <> '{}' or p_op = '=') and position('w' in v_rights) = 0 then
+    perform mail.fail('AXPRM', 'permission denied');
+  end if;
+  v_modseq := mail.next_modseq(p_mailbox);
+  return query
+  with target as (
+    select mm.mailbox, mm.uid, mm.modseq,
+      case when p_op = '=' then v_seen when v_seen then v_add else mm.seen end as seen,
+      case when p_op = '=' then v_answered when v_answered then v_add else mm.answered end as answered,
+      case when p_op = '=' then v_flagged when v_flagged then v_add else mm.flagged end as flagged,
+      case when p_op = '=' then v_deleted when v_deleted then v_add else mm.deleted end as deleted,
+      case when p_op = '=' then v_draft when v_draft then v_add else mm.draft end as draft,
+      case when p_op = '=' then v_kw
+           when p_op = '+' then array(select distinct k from unnest(mm.keywords || v_kw) k order by k)
+           else array(select k from unnest(mm.keywords) k where k <> all(v_kw) order by k) end as keywords,
+      (mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft, mm.keywords) as before
+    from mail.uid_ranges(p_uids) r
+    join mail.mailbox_messages mm on mm.mailbox = p_mailbox and mm.uid between r.lo and r.hi
+  ), upd as (
+    update mail.mailbox_messages mm
+       set seen = t.seen, answered = t.answered, flagged = t.flagged, deleted = t.deleted,
+           draft = t.draft, keywords = t.keywords, modseq = v_modseq
+      from target t
+     where mm.mailbox = t.mailbox and mm.uid = t.uid
+       and (p_unchangedsince is null or mm.modseq <= p_unchangedsince)
+       and (t.seen, t.answered, t.flagged, t.deleted, t.draft, t.keywords) is distinct from t.before
+    returning mm.uid, mm.modseq,
+              mail.flag_list(mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft, mm.keywords) as flags
+  )
+  select u.uid, u.modseq, u.flags, true from upd u
+  union all
+  select t.uid, t.modseq, null, false from target t
+   where p_unchangedsince is not null and t.modseq > p_unchangedsince
+  order by 1;
+  perform mail.notify_mailbox(p_mailbox);
+end $$;
+comment on function api.flags_store(int, int, int4multirange, text, text[], bigint) is
+  'STORE FLAGS/+FLAGS/-FLAGS (RFC 3501 §6.4.6) with UNCHANGEDSINCE (RFC 7162 §3.1.3) in one statement.';
+
+-- EXPUNGE / UID EXPUNGE / CLOSE (RFC 3501 §6.4.3, RFC 4315 §2.1): moves \Deleted messages (of a
+-- UID set, or all) to deleted_messages. Returns the expunged UIDs.
+create or replace function api.messages_expunge(p_user int, p_mailbox int, p_uids int4multirange default null)
+returns table (uid int)
+language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
+begin
+  perform mail.require_right(p_user, p_mailbox, 'e');
+  return query select e.uid from mail.expunge_rows(p_user, p_mailbox, p_uids, true, 'expunged') e;
+end $$;
+comment on function api.messages_expunge(int, int, int4multirange) is
+  'EXPUNGE and UID EXPUNGE (RFC 3501 §6.4.3, RFC 4315 §2.1): \Deleted messages move to deleted_messages.';
+
+-- Copies rows of one mailbox into another with new UIDs, in one statement; the message bodies are
+-- shared, never copied. Returns source and destination UIDs in source order (COPYUID).
+create or replace function mail.copy_rows(p_src int, p_uids int4multirange, p_dst int)
+returns table (src_uid int, dst_uid int, dst_uidvalidity int)
+language plpgsql as $$
+declare
+  v_count int;
+  v_first int;
+  v_modseq bigint;
+  v_validity int;
+begin
+  -- lock both mailboxes in id order
+  perform 1 from mail.mailboxes where id in (p_src, p_dst) order by id for update;
+  select count(*) into v_count from mail.uid_ranges(p_uids) r
+    join mail.mailbox_messages mm on mm.mailbox = p_src and mm.uid between r.lo and r.hi;
+  update mail.mailboxes set uidnext = uidnext + v_count, nextmodseq = nextmodseq + 1
+   where id = p_dst returning uidnext - v_count, nextmodseq - 1, uidvalidity
+    into v_first, v_modseq, v_validity;
+  return query
+  with src as (
+    select mm.*, row_number() over (order by mm.uid) as rn from mail.uid_ranges(p_uids) r
+      join mail.mailbox_messages mm on mm.mailbox = p_src and mm.uid between r.lo and r.hi
+  ), ins as (
+    insert into mail.mailbox_messages (mailbox, uid, message, modseq, internaldate, size, seen,
+                                       answered, flagged, deleted, draft, keywords, thread_root)
+    select p_dst, v_first + s.rn::int - 1, s.message, v_modseq, s.internaldate, s.size, s.seen,
+           s.answered, s.flagged, s.deleted, s.draft, s.keywords, s.thread_root
+      from src s
+    returning 1
+  )
+  select s.uid, v_first + s.rn::int - 1, v_validity from src s order by s.uid;
+  perform mail.notify_mailbox(p_dst);
+end $$;
+
+-- MOVE: copy, then expunge the originals (reason 'moved'); the expunge shows up as VANISHED or
+-- EXPUNGE in the source like any other.
+create or replace function mail.move_rows(p_user int, p_src int, p_uids int4multirange, p_dst int)
+returns table (src_uid int, dst_uid int, dst_uidvalidity int)
+language plpgsql as $$
+declare
+  v_all int4multirange := coalesce(p_uids, '{[1,2147483647)}'::int4multirange);
+begin
+  return query select * from mail.copy_rows(p_src, v_all, p_dst);
+  perform mail.expunge_rows(p_user, p_src, v_all, false, 'moved');
+end $$;
+
+-- COPY / MOVE (RFC 3501 §6.4.7, RFC 6851, RFC 4315 COPYUID): the destination is named; AXNEX
+-- means TRYCREATE. Quota of the destination's owner is enforced when p_check_quota.
+create or replace function api.messages_copy(p_user int, p_src int, p_uids int4multirange,
+                                             p_dst_name text, p_move boolean,
+                                             p_check_quota boolean default true)
+returns table (src_uid int, dst_uid int, dst_uidvalidity int)
+language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_dst int := mail.resolve_mailbox(p_user, p_dst_name);
+begin
+  if v_dst is null or not (select selectable from mail.mailboxes where id = v_dst) then
+    perform mail.fail('AXNEX', 'no such mailbox');
+  end if;
+  perform mail.require_right(p_user, p_src, 'r');
+  perform mail.require_right(p_user, v_dst, 'i');
+  if p_move then
+    perform mail.require_right(p_user, p_src, 'e');
+    perform mail.require_right(p_user, p_src, 't');
+    return query select * from mail.move_rows(p_user, p_src, p_uids, v_dst);
+  else
+    return query select * from mail.copy_rows(p_src, p_uids, v_dst);
+  end if;
+  if p_check_quota and exists (
+      select 1 from mail.users u join mail.mailboxes b on b.owner = u.id
+       where b.id = v_dst and (u.used_storage > u.quota_storage or u.used_messages > u.quota_messages)) then
+    perform mail.fail('AXQTA', 'over quota');
+  end if;
+end $$;
+comment on function api.messages_copy(int, int, int4multirange, text, boolean, boolean) is
+  'COPY and MOVE (RFC 3501 §6.4.7, RFC 6851) with COPYUID data (RFC 4315); one statement for any UID set.';

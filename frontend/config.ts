@@ -104,14 +104,16 @@ export function defaultConfigFile(): string {
   return process.env.AOX_CONFIG ?? resolve('archiveopteryx.conf');
 }
 
-export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env): Config {
+/** Loads the configuration: `file` names it (an error if missing), undefined means the default
+ *  file if it exists, null means no file at all (environment and defaults only, as tests do). */
+export function loadConfig(file?: string | null, env: NodeJS.ProcessEnv = process.env): Config {
   const path = resolve(file ?? defaultConfigFile());
-  const exists = existsSync(path);
+  const exists = file !== null && existsSync(path);
   if (file && !exists) throw new ConfigError(`${path}: no such configuration file`);
   const raw = exists ? parseConfigText(readFileSync(path, 'utf8'), path) : new Map<string, string>();
   // aoxsuper.conf beside the main file holds the owner's password (readable only by root/admin)
   const superPath = resolve(dirname(path), 'aoxsuper.conf');
-  if (existsSync(superPath)) {
+  if (exists && existsSync(superPath)) {
     try {
       for (const [k, v] of parseConfigText(readFileSync(superPath, 'utf8'), superPath)) raw.set(k, v);
     } catch (e) {

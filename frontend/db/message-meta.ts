@@ -1,0 +1,71 @@
+// The parsed view of a message as mail.inject stores it (db/functions/40_inject.sql reads these
+// keys), and the way back from jsonb to IMAP values for FETCH.
+import type { Address, ImapValue, ParsedMessage } from '../mime/types.ts';
+
+/** A Buffer inside an IMAP value tree, as JSON: 8-bit header bytes must survive the round trip. */
+interface JsonBytes { $b64: string }
+export type JsonImapValue = null | number | string | JsonBytes | JsonImapValue[];
+
+// jsonb cannot hold U+0000; such characters only ever appear in broken mail
+// eslint-disable-next-line no-control-regex
+const stripNul = (s: string) => (s.includes('\u0000') ? s.replace(/\u0000/g, '') : s);
+
+export function imapValueToJson(v: ImapValue): JsonImapValue {
+  if (v === null || typeof v === 'number') return v;
+  if (typeof v === 'string') return v.includes('\u0000') ? { $b64: Buffer.from(v, 'utf8').toString('base64') } : v;
+  if (Buffer.isBuffer(v)) return { $b64: v.toString('base64') };
+  return v.map(imapValueToJson);
+}
+
+export function imapValueFromJson(v: JsonImapValue): ImapValue {
+  if (v === null || typeof v === 'number' || typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map(imapValueFromJson);
+  return Buffer.from(v.$b64, 'base64');
+}
+
+function addressText(list: Address[]): string {
+  return list.map((a) => {
+    const addr = a.domain ? `${a.localpart}@${a.domain}` : a.localpart;
+    return a.name ? `${a.name} <${addr}>` : addr;
+  }).join(', ');
+}
+
+/** RFC 5256 §3: SORT FROM/TO/CC use the addr-mailbox (local part) of the first address. */
+function sortKey(list: Address[]): string {
+  return (list[0]?.localpart ?? '').toLowerCase();
+}
+
+/** RFC 5957: the display name of the first address, else its addr-spec. */
+function displayKey(list: Address[]): string {
+  const a = list[0];
+  if (!a) return '';
+  return (a.name?.trim() || (a.domain ? `${a.localpart}@${a.domain}` : a.localpart)).toLowerCase();
+}
+
+export function messageMeta(p: ParsedMessage): Record<string, unknown> {
+  return {
+    headerSize: p.headerSize,
+    envelope: imapValueToJson(p.envelope),
+    body: imapValueToJson(p.body),
+    bodystructure: imapValueToJson(p.bodystructure),
+    parts: p.parts,
+    headers: p.headers.map(([n, v]) => [stripNul(n), stripNul(v)]),
+    subject: p.subject === null ? null : stripNul(p.subject),
+    baseSubject: stripNul(p.baseSubject),
+    fromText: stripNul(addressText(p.from)),
+    toText: stripNul(addressText(p.to)),
+    ccText: stripNul(addressText(p.cc)),
+    bccText: stripNul(addressText(p.bcc)),
+    sortFrom: stripNul(sortKey(p.from)),
+    sortTo: stripNul(sortKey(p.to)),
+    sortCc: stripNul(sortKey(p.cc)),
+    displayFrom: stripNul(displayKey(p.from)),
+    displayTo: stripNul(displayKey(p.to)),
+    sentDate: p.date && !Number.isNaN(p.date.getTime()) ? p.date.toISOString() : null,
+    messageId: p.messageId === null ? null : stripNul(p.messageId),
+    inReplyTo: p.inReplyTo.map(stripNul),
+    references: p.references.map(stripNul),
+    bodyText: stripNul(p.bodyText),
+    problems: p.problems.map(stripNul),
+  };
+}

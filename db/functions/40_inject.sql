@@ -6,6 +6,12 @@
 -- {"m": i (1-based), "b": mailbox id, "f": [flags], "d": internaldate (ISO 8601, optional)}.
 -- Returns one row per delivery with the UID it got. Raises AXQTA when a mailbox owner would go
 -- over quota and p_check_quota is true, AXNEX for a missing mailbox, AXPRM without the i right.
+-- Whether a JSON flag list holds a system flag; system flags are case-insensitive (RFC 3501 §2.3.2).
+create or replace function mail.has_flag(p_flags jsonb, p_flag text) returns boolean
+language sql immutable as $$
+  select exists (select 1 from jsonb_array_elements_text(coalesce(p_flags, '[]')) f where lower(f) = p_flag)
+$$;
+
 create or replace function mail.inject(p_user int, p_raw bytea[], p_meta jsonb[], p_deliveries jsonb,
                                        p_check_quota boolean)
 returns table (idx int, mailbox int, uid int, uidvalidity int, modseq bigint, message bigint)
@@ -92,11 +98,11 @@ begin
     insert into mail.mailbox_messages (mailbox, uid, message, modseq, internaldate, size, seen,
                                        answered, flagged, deleted, draft, keywords)
     select d.b, a.first_uid + d.rn::int - 1, v_ids[d.m], a.modseq, d.d, length(p_raw[d.m]),
-           coalesce(d.f ? '\Seen', false), coalesce(d.f ? '\Answered', false),
-           coalesce(d.f ? '\Flagged', false), coalesce(d.f ? '\Deleted', false),
-           coalesce(d.f ? '\Draft', false),
+           mail.has_flag(d.f, '\seen'), mail.has_flag(d.f, '\answered'),
+           mail.has_flag(d.f, '\flagged'), mail.has_flag(d.f, '\deleted'),
+           mail.has_flag(d.f, '\draft'),
            coalesce(array(select distinct k from jsonb_array_elements_text(d.f) k
-                           where k not like '\%' order by k), '{}')
+                           where left(k, 1) <> '\' order by k), '{}')
       from d join alloc a on a.id = d.b
     returning mail.mailbox_messages.mailbox, mail.mailbox_messages.uid, mail.mailbox_messages.message
   )

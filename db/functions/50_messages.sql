@@ -51,8 +51,8 @@ returns table (uid int, modseq bigint, flags text[], changed boolean)
 language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
   v_rights text := mail.rights(p_user, p_mailbox);
-  v_sys text[] := array(select lower(f) from unnest(p_flags) f where f like '\%');
-  v_kw text[] := array(select distinct f from unnest(p_flags) f where f not like '\%' order by f);
+  v_sys text[] := array(select lower(f) from unnest(p_flags) f where left(f, 1) = '\');
+  v_kw text[] := array(select distinct f from unnest(p_flags) f where left(f, 1) <> '\' order by f);
   v_seen boolean := '\seen' = any(v_sys);
   v_answered boolean := '\answered' = any(v_sys);
   v_flagged boolean := '\flagged' = any(v_sys);

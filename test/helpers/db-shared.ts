@@ -1,7 +1,10 @@
 // What the global setup and the per-file helpers agree on.
 import type pg from 'pg';
 
-export const TEMPLATE_DB = 'aox_test_template';
+/** The template of one test run (each run has its own, so concurrent runs stay apart). */
+export function templateName(): string {
+  return `aox_test_${process.env.AOX_TEST_RUN ?? process.pid}_template`;
+}
 export const TEST_ROLES = {
   owner: 'aoxsuper',
   ownerPassword: 'aoxsuper-test-password',

@@ -1,7 +1,7 @@
 // Per test file: a fresh database cloned from the template, with pools for the frontend role
 // (aox: may only execute api.*) and the owner (aoxsuper: admin.*, and checks of table contents).
 import pg from 'pg';
-import { TEMPLATE_DB, TEST_ROLES, type TestServer } from './db-shared.ts';
+import { templateName, TEST_ROLES, type TestServer } from './db-shared.ts';
 
 let counter = 0;
 
@@ -34,7 +34,7 @@ async function superQuery(sql: string): Promise<void> {
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `aox_test_${process.pid}_${++counter}`;
-  await superQuery(`create database ${pg.escapeIdentifier(name)} template ${pg.escapeIdentifier(TEMPLATE_DB)} owner ${pg.escapeIdentifier(TEST_ROLES.owner)}`);
+  await superQuery(`create database ${pg.escapeIdentifier(name)} template ${pg.escapeIdentifier(templateName())} owner ${pg.escapeIdentifier(TEST_ROLES.owner)}`);
   const base = server().superuser;
   const frontend: pg.ClientConfig = { ...base, connectionString: undefined, database: name, user: TEST_ROLES.user, password: TEST_ROLES.userPassword };
   const owner: pg.ClientConfig = { ...base, connectionString: undefined, database: name, user: TEST_ROLES.owner, password: TEST_ROLES.ownerPassword };

@@ -31,6 +31,8 @@ export interface PartInfo {
   charset: string | null;
   /** for message/rfc822 parts: offset just after the encapsulated message's header block */
   messageHeaderEnd?: number;
+  /** decoded file name (Content-Disposition filename, else Content-Type name), if any */
+  filename?: string;
 }
 
 export interface ParsedMessage {
@@ -53,7 +55,9 @@ export interface ParsedMessage {
   /** RFC 5256 §2.1 base subject (for SORT SUBJECT and THREAD) */
   baseSubject: string;
   from: Address[];
+  /** Sender, or From when Sender is absent or empty (as in ENVELOPE, RFC 3501 §7.4.2) */
   sender: Address[];
+  /** Reply-To, or From when Reply-To is absent or empty (as in ENVELOPE) */
   replyTo: Address[];
   to: Address[];
   cc: Address[];

@@ -35,7 +35,14 @@ export interface ForcedLiteral {
   readonly binary?: boolean;
 }
 
+/** Values written one after another with no separator: RFC 3501's `1*body` of a multipart and
+ *  `1*address` of an address list are adjacent parenthesised lists, `((…)(…) "MIXED")`. */
+export interface Adjacent {
+  readonly adjacent: readonly ResponseValue[];
+}
+
 export type ResponseValue =
+  | Adjacent
   | null
   | number
   | bigint
@@ -313,6 +320,8 @@ export class ResponseWriter {
       this.ascii(v.atom);
     } else if ('section' in v) {
       this.ascii(v.section);
+    } else if ('adjacent' in v) {
+      for (const item of v.adjacent) this.value(item);
     } else if ('raw' in v) {
       if (typeof v.raw === 'string') this.text(v.raw);
       else this.bytes(v.raw);

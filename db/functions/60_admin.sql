@@ -398,7 +398,7 @@ begin
   if p_identifier is null then
     -- GETACL (RFC 4314 §3.3): the owner's implicit rights, then every entry
     return query
-    select u.login, mail.rights(u.id, v_box) from mail.users u where u.id = v_user
+    select u.login, mail.rights_normalise(mail.rights(u.id, v_box)) from mail.users u where u.id = v_user
     union all
     (select p.identifier, p.rights from mail.permissions p where p.mailbox = v_box
       order by p.identifier <> 'anyone', lower(p.identifier));
@@ -410,7 +410,7 @@ begin
       coalesce((select p.rights from mail.permissions p where p.mailbox = v_box and p.identifier = 'anyone'), '');
   else
     -- what the user may actually do: own entry, "anyone", or everything as owner
-    return query select v_ident, coalesce(mail.rights(u.id, v_box), '')
+    return query select v_ident, mail.rights_normalise(coalesce(mail.rights(u.id, v_box), ''))
       from mail.users u where lower(u.login) = lower(v_ident);
   end if;
 end $$;

@@ -4,7 +4,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { runner } from 'node-pg-migrate';
 
 export const DB_DIR = fileURLToPath(new URL('../../db/', import.meta.url));
 const MIGRATIONS_DIR = join(DB_DIR, 'migrations');
@@ -27,6 +26,9 @@ export async function currentRevision(client: pg.ClientBase): Promise<string | n
 
 /** Runs pending migrations; returns the names it applied. */
 export async function migrate(client: pg.ClientBase, log: (line: string) => void = () => undefined): Promise<string[]> {
+  // loaded here, not at the top: every aox command and the server import this module, and only
+  // the migrating ones need node-pg-migrate
+  const { runner } = await import('node-pg-migrate');
   const applied = await runner({
     dbClient: client,
     dir: MIGRATIONS_DIR,

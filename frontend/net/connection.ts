@@ -9,7 +9,9 @@ export class ConnectionClosed extends Error {
   constructor() { super('connection closed'); }
 }
 export class LineTooLong extends Error {
-  constructor(public readonly limit: number) { super(`line longer than ${limit} bytes`); }
+  /** consumed: the whole line (up to its LF) was read and dropped; otherwise its start was left
+   *  in the buffer, and a reader that wants to resynchronise must discard up to the next LF */
+  constructor(public readonly limit: number, public readonly consumed = false) { super(`line longer than ${limit} bytes`); }
 }
 
 export class Connection {
@@ -17,6 +19,8 @@ export class Connection {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private waiter: (() => void) | null = null;
+  /** bytes a pending readBytes waits for: buffering up to that much is expected, not abuse */
+  private wanted = 0;
   private ended = false;
   private timer: NodeJS.Timeout | null = null;
   private timeoutMs = 0;
@@ -41,7 +45,9 @@ export class Connection {
       this.bytesIn += d.length;
       this.touch();
       // a client sending without reading our replies must not grow our memory without end
-      if (this.buffered > 16 * 1024 * 1024) socket.pause();
+      // (pausing below what a pending readBytes asked for would only make a big literal crawl in
+      // one event-loop turn per chunk)
+      if (this.buffered > Math.max(16 * 1024 * 1024, this.wanted)) socket.pause();
       this.wake();
     });
     socket.on('end', () => { this.ended = true; this.wake(); });
@@ -90,7 +96,7 @@ export class Connection {
         if (i >= 0) {
           const line = this.take(offset + i + 1);
           const end = line.length >= 2 && line[line.length - 2] === 13 ? line.length - 2 : line.length - 1;
-          if (end > maxLength) throw new LineTooLong(maxLength);
+          if (end > maxLength) throw new LineTooLong(maxLength, true);
           return line.subarray(0, end);
         }
       }
@@ -104,7 +110,12 @@ export class Connection {
 
   /** Reads exactly n bytes (a literal, a DATA chunk). */
   async readBytes(n: number): Promise<Buffer> {
-    while (this.buffered < n) await this.more();
+    this.wanted = n;
+    try {
+      while (this.buffered < n) await this.more();
+    } finally {
+      this.wanted = 0;
+    }
     return Buffer.from(this.take(n));
   }
 

@@ -68,9 +68,12 @@ declare
 begin
   return query
   with gone as (
+    -- the UID set is joined as ranges (uid between lo and hi) so each range is a primary-key
+    -- range scan; `uid <@ multirange` could not use the index
     delete from mail.mailbox_messages mm
+     using (select lo, hi from mail.uid_ranges(coalesce(p_uids, '{[1,2147483647)}'::int4multirange))) r
      where mm.mailbox = p_mailbox
-       and (p_uids is null or mm.uid <@ p_uids)
+       and mm.uid between r.lo and r.hi
        and (not p_only_deleted or mm.deleted)
     returning mm.*
   ), saved as (
@@ -81,7 +84,10 @@ begin
     returning deleted_messages.uid
   )
   select s.uid from saved s order by s.uid;
-  perform mail.notify_mailbox(p_mailbox);
+  -- an EXPUNGE or CLOSE that found nothing to remove need not wake other sessions
+  if found then
+    perform mail.notify_mailbox(p_mailbox);
+  end if;
 end $$;
 
 -- DELETE (RFC 3501 §6.3.4): the messages go to deleted_messages (aox undelete can bring them back
@@ -331,8 +337,23 @@ comment on function api.mailbox_select(int, text, boolean) is
 create or replace function api.mailbox_uid_runs(p_user int, p_mailbox int)
 returns table (lo int, hi int)
 language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_min int;
+  v_max int;
+  v_count int;
 begin
   perform mail.require_right(p_user, p_mailbox, 'r');
+  -- a mailbox without gaps (the usual archive: nothing ever expunged) is one run, found by two
+  -- index probes and the message counter instead of a scan of every row
+  select min(mm.uid), max(mm.uid) into v_min, v_max from mail.mailbox_messages mm where mm.mailbox = p_mailbox;
+  if v_min is null then
+    return;
+  end if;
+  select b.messages into v_count from mail.mailboxes b where b.id = p_mailbox;
+  if v_max - v_min + 1 = v_count then
+    return query select v_min, v_max;
+    return;
+  end if;
   return query
   select min(g.uid), max(g.uid) from (
     select mm.uid, mm.uid - row_number() over (order by mm.uid) as grp

@@ -310,13 +310,19 @@ begin
   end if;
   perform mail.require_right(p_user, v_id, 'r');
   v_rights := mail.rights(p_user, v_id);
-  select * into v_box from mail.mailboxes b where b.id = v_id;
+  -- read-write: lock the row first, so two sessions selecting at once cannot both take the same
+  -- \Recent messages (the second waits and then sees the moved first_recent)
+  if p_read_write then
+    select * into v_box from mail.mailboxes b where b.id = v_id for update;
+  else
+    select * into v_box from mail.mailboxes b where b.id = v_id;
+  end if;
   if not v_box.selectable then
     perform mail.fail('AXNEX', 'mailbox is \Noselect');
   end if;
   if p_read_write and v_box.first_recent < v_box.uidnext then
-    update mail.mailboxes b set first_recent = b.uidnext where b.id = v_id
-      returning v_box.first_recent into v_recent_from;
+    update mail.mailboxes b set first_recent = b.uidnext where b.id = v_id;
+    v_recent_from := v_box.first_recent;
   else
     v_recent_from := v_box.uidnext;
   end if;

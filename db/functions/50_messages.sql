@@ -103,7 +103,10 @@ begin
   select t.uid, t.modseq, null, false from target t
    where p_unchangedsince is not null and t.modseq > p_unchangedsince
   order by 1;
-  perform mail.notify_mailbox(p_mailbox);
+  -- only a real change wakes other sessions (a FETCH BODY[] of seen messages changes nothing)
+  if exists (select 1 from mail.mailbox_messages mm where mm.mailbox = p_mailbox and mm.modseq = v_modseq) then
+    perform mail.notify_mailbox(p_mailbox);
+  end if;
 end $$;
 comment on function api.flags_store(int, int, int4multirange, text, text[], bigint) is
   'STORE FLAGS/+FLAGS/-FLAGS (RFC 3501 §6.4.6) with UNCHANGEDSINCE (RFC 7162 §3.1.3) in one statement.';

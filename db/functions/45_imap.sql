@@ -1,0 +1,218 @@
+-- What the IMAP server needs beyond the mailbox and message functions: name resolution for
+-- APPEND, \Recent hand-over for new arrivals, VANISHED sets for QRESYNC, bulk STATUS for
+-- LIST-STATUS and SEARCH evaluation. Every function is one set-based statement over the mailbox.
+
+-- The mailbox a name denotes, for commands that only need its id (APPEND). AXNEX (TRYCREATE) when
+-- the user cannot see it.
+create or replace function api.mailbox_resolve(p_user int, p_name text)
+returns table (mailbox int, uidvalidity int, selectable boolean)
+language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_id int := mail.resolve_mailbox(p_user, p_name);
+begin
+  if v_id is null then
+    perform mail.fail('AXNEX', 'no such mailbox');
+  end if;
+  return query select b.id, b.uidvalidity, b.selectable from mail.mailboxes b where b.id = v_id;
+end $$;
+comment on function api.mailbox_resolve(int, text) is
+  'The mailbox a name denotes for a user (RFC 3501 §6.3.11 APPEND target, TRYCREATE when missing).';
+
+-- \Recent (RFC 3501 §2.3.2): messages that arrive while a mailbox is selected read-write are
+-- recent for the first session that learns of them. The session calls this with the UIDNEXT it
+-- knows when it sees new UIDs; the UIDs in [recent_from, recent_to) are its own recent ones (an
+-- empty range when another session took them first). UIDs beyond p_upto stay for whoever sees
+-- them next.
+create or replace function api.mailbox_recent_claim(p_user int, p_mailbox int, p_upto int)
+returns table (recent_from int, recent_to int)
+language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_from int;
+  v_to int;
+begin
+  perform mail.require_right(p_user, p_mailbox, 'r');
+  select b.first_recent, least(b.uidnext, p_upto) into v_from, v_to
+    from mail.mailboxes b where b.id = p_mailbox for update;
+  if v_from < v_to then
+    update mail.mailboxes b set first_recent = v_to where b.id = p_mailbox;
+  end if;
+  return query select v_from, greatest(v_from, v_to);
+end $$;
+comment on function api.mailbox_recent_claim(int, int, int) is
+  'Takes the \Recent messages below p_upto that arrived since the last claim, for the calling session (RFC 3501 §2.3.2).';
+
+-- The UIDs of a set that were expunged after a modseq, as runs (RFC 7162 §3.2.5.1 SELECT QRESYNC,
+-- §3.2.6 FETCH VANISHED). When vacuum has purged expunge records newer than p_since, every UID of
+-- the set below UIDNEXT that no longer exists is reported, as §3.2.5.1 allows.
+create or replace function api.messages_vanished(p_user int, p_mailbox int, p_since bigint,
+                                                 p_uids int4multirange default null)
+returns table (lo int, hi int)
+language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_box mail.mailboxes;
+  v_set int4multirange;
+begin
+  perform mail.require_right(p_user, p_mailbox, 'r');
+  select * into v_box from mail.mailboxes b where b.id = p_mailbox;
+  v_set := coalesce(p_uids, int4multirange(int4range(1, v_box.uidnext)));
+  if p_since < v_box.vanished_horizon then
+    return query
+    select lower(r), upper(r) - 1 from unnest(
+      (v_set * int4multirange(int4range(1, v_box.uidnext)))
+      - coalesce((select range_agg(int4range(mm.uid, mm.uid + 1)) from mail.mailbox_messages mm
+                   where mm.mailbox = p_mailbox), '{}'::int4multirange)) r
+    order by 1;
+  else
+    return query
+    select lower(r), upper(r) - 1 from unnest(coalesce(
+      (select range_agg(int4range(d.uid, d.uid + 1)) from mail.deleted_messages d
+        where d.mailbox = p_mailbox and d.modseq > p_since and d.uid <@ v_set),
+      '{}'::int4multirange)) r
+    order by 1;
+  end if;
+end $$;
+comment on function api.messages_vanished(int, int, bigint, int4multirange) is
+  'UIDs expunged since a modseq, as runs, for VANISHED (EARLIER) (RFC 7162 §3.2.5.1, §3.2.6).';
+
+-- STATUS of many mailboxes at once, for LIST-STATUS (RFC 5819): the counters of every selectable
+-- mailbox of the list the user may read; others are left out.
+create or replace function api.mailbox_status_many(p_user int, p_mailboxes int[])
+returns table (mailbox int, messages int, recent int, uidnext int, uidvalidity int, unseen int,
+               highestmodseq bigint, size bigint, deleted int)
+language sql stable security definer set search_path = pg_catalog, pg_temp as $$
+  select b.id, b.messages,
+         (select count(*)::int from mail.mailbox_messages mm where mm.mailbox = b.id and mm.uid >= b.first_recent),
+         b.uidnext, b.uidvalidity, b.unseen, b.nextmodseq - 1, b.size, b.deleted_count
+    from mail.mailboxes b
+   where b.id = any(p_mailboxes) and b.selectable and b.deleted_at is null
+     and position('r' in coalesce(mail.rights(p_user, b.id), '')) > 0
+$$;
+comment on function api.mailbox_status_many(int, int[]) is
+  'STATUS counters of several mailboxes (RFC 5819 LIST-STATUS, RFC 3501 §6.3.10).';
+
+-- The searchable text of a header: "Name: value" lines of the decoded fields. Immutable, so an
+-- expression trigram index can serve SEARCH TEXT when a site wants one.
+create or replace function mail.headers_text(p_headers jsonb) returns text
+language sql immutable parallel safe as $$
+  select coalesce(string_agg((h->>0) || ': ' || (h->>1), E'\n'), '') from jsonb_array_elements(p_headers) h
+$$;
+
+-- An ILIKE pattern matching `p_text` as a substring, with the pattern characters escaped.
+create or replace function mail.substring_pattern(p_text text) returns text
+language sql immutable as $$
+  select '%' || replace(replace(replace(p_text, '\', '\\'), '%', '\%'), '_', '\_') || '%'
+$$;
+
+-- A date comparison of a timestamp column with a calendar day (UTC), in index-friendly form.
+create or replace function mail.search_date_sql(p_column text, p_op text, p_date text) returns text
+language plpgsql immutable as $$
+declare
+  v_day text := quote_literal(p_date::date::text);
+begin
+  return case p_op
+    when 'before' then format('%s < (%s::date::timestamp at time zone ''UTC'')', p_column, v_day)
+    when 'on' then format('(%1$s >= (%2$s::date::timestamp at time zone ''UTC'') and %1$s < ((%2$s::date + 1)::timestamp at time zone ''UTC''))', p_column, v_day)
+    when 'since' then format('%s >= (%s::date::timestamp at time zone ''UTC'')', p_column, v_day)
+  end;
+end $$;
+
+-- Compiles one search key (the JSON form of frontend/imap/types.ts SearchKey, with sequence
+-- numbers and \Recent already turned into UID sets by the session) into a boolean SQL expression
+-- over mm (mail.mailbox_messages) and msg (mail.messages). Leaves never yield NULL, so NOT is
+-- plain negation. Values are quoted with format's %L; nothing from the client is spliced raw.
+create or replace function mail.search_sql(p_key jsonb) returns text
+language plpgsql immutable as $$
+declare
+  v_type text := p_key->>'type';
+  v_parts text[];
+  v_pattern text;
+  v_flag text;
+begin
+  case v_type
+  when 'all', 'savedatesupported' then
+    return 'true';
+  when 'and' then
+    select array_agg(mail.search_sql(k)) into v_parts from jsonb_array_elements(p_key->'keys') k;
+    return '(' || coalesce(array_to_string(v_parts, ' and '), 'true') || ')';
+  when 'or' then
+    return '(' || mail.search_sql(p_key->'left') || ' or ' || mail.search_sql(p_key->'right') || ')';
+  when 'not' then
+    return '(not ' || mail.search_sql(p_key->'key') || ')';
+  when 'fuzzy' then
+    return mail.search_sql(p_key->'key');
+  when 'uids' then
+    return format('(mm.uid <@ %L::int4multirange)', p_key->>'set');
+  when 'flag' then
+    v_flag := lower(p_key->>'flag');
+    return case v_flag
+      when '\seen' then 'mm.seen' when '\answered' then 'mm.answered' when '\flagged' then 'mm.flagged'
+      when '\deleted' then 'mm.deleted' when '\draft' then 'mm.draft'
+      else format('exists (select 1 from unnest(mm.keywords) k where lower(k) = %L)', v_flag)
+    end;
+  when 'string' then
+    v_pattern := quote_literal(mail.substring_pattern(p_key->>'value'));
+    return case p_key->>'field'
+      when 'from' then format('(msg.from_text ilike %s)', v_pattern)
+      when 'to' then format('(msg.to_text ilike %s)', v_pattern)
+      when 'cc' then format('(msg.cc_text ilike %s)', v_pattern)
+      when 'bcc' then format('(msg.bcc_text ilike %s)', v_pattern)
+      when 'subject' then format('(coalesce(msg.subject, '''') ilike %s)', v_pattern)
+      when 'body' then format('(msg.body_text ilike %s)', v_pattern)
+      when 'text' then format('(msg.body_text ilike %1$s or mail.headers_text(msg.headers) ilike %1$s)', v_pattern)
+    end;
+  when 'header' then
+    -- RFC 3501 §6.4.4: an empty string matches every message that has the field
+    return format('exists (select 1 from jsonb_array_elements(msg.headers) h where lower(h->>0) = lower(%L) and coalesce(h->>1, '''') ilike %L)',
+                  p_key->>'field', mail.substring_pattern(p_key->>'value'));
+  when 'internaldate' then
+    return mail.search_date_sql('mm.internaldate', p_key->>'op', p_key->>'date');
+  when 'sentdate' then
+    return mail.search_date_sql('coalesce(msg.sent_date, mm.internaldate)', p_key->>'op', p_key->>'date');
+  when 'savedate' then
+    return mail.search_date_sql('mm.savedate', p_key->>'op', p_key->>'date');
+  when 'size' then
+    return format('(mm.size %s %s)', case when p_key->>'op' = 'larger' then '>' else '<' end,
+                  (p_key->>'size')::bigint);
+  when 'age' then
+    return format('(mm.internaldate %s now() - make_interval(secs => %s))',
+                  case when p_key->>'op' = 'older' then '<=' else '>=' end, (p_key->>'seconds')::bigint);
+  when 'modseq' then
+    return format('(mm.modseq >= %s)', (p_key->>'modseq')::numeric);
+  when 'emailid' then
+    if p_key->>'id' ~ '^M[0-9]{1,18}$' then
+      return format('(mm.message = %s)', substr(p_key->>'id', 2)::bigint);
+    end if;
+    return 'false';
+  when 'threadid' then
+    if p_key->>'id' ~ '^T[0-9]{1,18}$' then
+      return format('(coalesce(mm.thread_root, mm.message) = %s)', substr(p_key->>'id', 2)::bigint);
+    end if;
+    return 'false';
+  else
+    perform mail.fail('AXBAD', 'unknown search key ' || coalesce(v_type, '(none)'));
+  end case;
+  return 'false';
+end $$;
+
+-- SEARCH (RFC 3501 §6.4.4, RFC 4731, RFC 7162 §3.1.5, RFC 5032, RFC 8514): evaluates a search key
+-- in one statement and returns the matching UIDs as runs with the highest modseq of each run, so
+-- a match of a million messages is a handful of rows.
+create or replace function api.messages_search(p_user int, p_mailbox int, p_key jsonb)
+returns table (lo int, hi int, modseq bigint)
+language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_cond text;
+begin
+  perform mail.require_right(p_user, p_mailbox, 'r');
+  v_cond := mail.search_sql(p_key);
+  return query execute format(
+    'select min(x.uid), max(x.uid), max(x.modseq) from (
+       select mm.uid, mm.modseq, mm.uid - row_number() over (order by mm.uid) as grp
+         from mail.mailbox_messages mm %s
+        where mm.mailbox = $1 and %s) x
+     group by x.grp order by 1',
+    case when position('msg.' in v_cond) > 0 then 'join mail.messages msg on msg.id = mm.message' else '' end,
+    v_cond) using p_mailbox;
+end $$;
+comment on function api.messages_search(int, int, jsonb) is
+  'SEARCH evaluation (RFC 3501 §6.4.4, RFC 4731 ESEARCH, RFC 7162 MODSEQ, RFC 5032 WITHIN, RFC 8514 SAVEDATE): matching UIDs as runs.';

@@ -1,0 +1,125 @@
+-- SORT (RFC 5256 §3, RFC 5957 DISPLAYFROM/DISPLAYTO) and the per-message data THREAD needs
+-- (RFC 5256 §4, draft-ietf-morg-inthread THREAD=REFS). Both take the search program as well, so a
+-- SORT or THREAD command is one call and one statement: the search (mail.search_sql, 45_imap.sql)
+-- and the ordering run over the mailbox together.
+--
+-- THREAD itself is computed by frontend/imap/threading (pure TypeScript, plv8-portable): the
+-- REFERENCES algorithm is a recursive tree computation that PL/pgSQL does poorly, and it is a pure
+-- function of the per-message data stored at injection, returned here in one call. See
+-- frontend/imap/threading/types.ts.
+
+-- i;ascii-casemap (RFC 4790 §9.2), the collation RFC 5256 sorts strings with: ASCII letters are
+-- upper-cased, every other character is compared as its octets (callers add collate "C").
+create or replace function mail.ascii_casemap(p_text text) returns text
+language sql immutable parallel safe as $$
+  select translate(p_text, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')
+$$;
+
+-- The ORDER BY expression of one sort criterion ("DATE", "REVERSE SUBJECT"), over mm
+-- (mail.mailbox_messages) and msg (mail.messages). A whitelist: client text never reaches the
+-- statement. Unknown keys raise AXBAD.
+create or replace function mail.sort_key_sql(p_criterion text) returns text
+language plpgsql immutable as $$
+declare
+  v_reverse boolean := upper(p_criterion) like 'REVERSE %';
+  v_key text := upper(case when v_reverse then substr(p_criterion, 9) else p_criterion end);
+  v_expr text;
+begin
+  v_expr := case v_key
+    -- RFC 5256 §3: INTERNALDATE, date and time (not just the date as SEARCH ON uses)
+    when 'ARRIVAL' then 'mm.internaldate'
+    -- RFC 5256 §2.2: the sent date, INTERNALDATE when the Date field is missing or unparsable
+    when 'DATE' then 'coalesce(msg.sent_date, mm.internaldate)'
+    when 'SIZE' then 'mm.size'
+    -- addr-mailbox of the first address (frontend/db/message-meta.ts stores it), i;ascii-casemap
+    when 'FROM' then 'mail.ascii_casemap(msg.sort_from) collate "C"'
+    when 'TO' then 'mail.ascii_casemap(msg.sort_to) collate "C"'
+    when 'CC' then 'mail.ascii_casemap(msg.sort_cc) collate "C"'
+    when 'SUBJECT' then 'mail.ascii_casemap(msg.base_subject) collate "C"'
+    -- RFC 5957: display name of the first address, else its addr-spec
+    when 'DISPLAYFROM' then 'mail.ascii_casemap(msg.display_from) collate "C"'
+    when 'DISPLAYTO' then 'mail.ascii_casemap(msg.display_to) collate "C"'
+  end;
+  if v_expr is null then
+    perform mail.fail('AXBAD', 'unknown sort key ' || coalesce(p_criterion, '(null)'));
+  end if;
+  return v_expr || case when v_reverse then ' desc' else ' asc' end;
+end $$;
+
+-- The FROM part shared by SORT and THREAD: the mailbox's rows, limited to a UID set (index range
+-- scans, one per run) and to what a search program matches.
+create or replace function mail.sort_source_sql(p_uids int4multirange, p_search jsonb) returns text
+language sql immutable as $$
+  select case when p_uids is null then 'mail.mailbox_messages mm'
+              else 'mail.uid_ranges($2) r join mail.mailbox_messages mm on mm.uid between r.lo and r.hi' end
+         || ' join mail.messages msg on msg.id = mm.message where mm.mailbox = $1'
+         || case when p_search is null then '' else ' and ' || mail.search_sql(p_search) end
+$$;
+
+-- SORT / UID SORT (RFC 5256 §3, RFC 5957, RFC 5267 ESORT): the UIDs of the messages in p_uids
+-- (null: all) that match p_search (the JSON search key of api.messages_search; null: all), in the
+-- order of p_keys, one criterion per element, each a sort key optionally preceded by "REVERSE ".
+-- Messages equal under every key keep mailbox order (RFC 5256 §3: the implicit last key is the
+-- sequence number, never reversed). Each row carries the message's modseq, for the MODSEQ
+-- response data of RFC 7162 §3.1.5.
+create or replace function api.messages_sort(p_user int, p_mailbox int, p_uids int4multirange,
+                                             p_keys text[], p_search jsonb default null)
+returns table (uid int, modseq bigint)
+language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_order text;
+begin
+  perform mail.require_right(p_user, p_mailbox, 'r');
+  if coalesce(cardinality(p_keys), 0) = 0 then
+    perform mail.fail('AXBAD', 'SORT needs at least one sort key');
+  end if;
+  select string_agg(mail.sort_key_sql(k), ', ' order by o) into v_order
+    from unnest(p_keys) with ordinality as x(k, o);
+  return query execute
+    'select mm.uid, mm.modseq from ' || mail.sort_source_sql(p_uids, p_search)
+    || ' order by ' || v_order || ', mm.uid'
+    using p_mailbox, p_uids;
+end $$;
+comment on function api.messages_sort(int, int, int4multirange, text[], jsonb) is
+  'SORT (RFC 5256 §3, RFC 5957 DISPLAYFROM/DISPLAYTO, RFC 5267 ESORT): matching UIDs in sort order, ties in UID order, with modseqs (RFC 7162 §3.1.5); one statement.';
+
+-- THREAD / UID THREAD (RFC 5256 §4, draft-ietf-morg-inthread): what the threading algorithms need
+-- of each message in p_uids (null: all) that matches p_search, in UID order, and nothing more, in
+-- the cheapest form to send and parse, so a 100,000-message mailbox is a few megabytes:
+--   message_id    the normalised Message-ID ("<id>"), null when missing or invalid
+--   refs          the message's references (RFC 5256 §4): the ids of References, else the first
+--                 id of In-Reply-To; space-separated (ids never contain whitespace), null for none
+--   base_subject  the RFC 5256 §2.1 base subject
+--   subject       the decoded subject, only when it differs from the base subject (REFERENCES
+--                 needs it to tell replies and forwards; equal means nothing was removed)
+--   sent_date     the RFC 5256 §2.2 sent date (Date, else INTERNALDATE) in milliseconds since the
+--                 epoch
+-- p_algorithm trims what an algorithm does not use: ORDEREDSUBJECT needs no ids or subjects, REFS
+-- no subjects.
+create or replace function api.messages_thread_data(p_user int, p_mailbox int, p_uids int4multirange,
+                                                    p_search jsonb default null,
+                                                    p_algorithm text default 'REFERENCES')
+returns table (uid int, message_id text, refs text, base_subject text, subject text, sent_date bigint)
+language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_alg text := upper(p_algorithm);
+begin
+  perform mail.require_right(p_user, p_mailbox, 'r');
+  if v_alg not in ('ORDEREDSUBJECT', 'REFERENCES', 'REFS') then
+    perform mail.fail('AXBAD', 'unknown thread algorithm ' || coalesce(p_algorithm, '(null)'));
+  end if;
+  return query execute
+    'select mm.uid, '
+    || case when v_alg = 'ORDEREDSUBJECT' then 'null::text, null::text, '
+            else 'msg.message_id, case when msg.refs <> ''{}'' then array_to_string(msg.refs, '' '') '
+                 || 'else msg.in_reply_to[1] end, ' end
+    || 'msg.base_subject, '
+    || case when v_alg = 'REFERENCES' then 'case when msg.subject is distinct from msg.base_subject then msg.subject end, '
+            else 'null::text, ' end
+    || '(extract(epoch from coalesce(msg.sent_date, mm.internaldate)) * 1000)::bigint from '
+    || mail.sort_source_sql(p_uids, p_search)
+    || ' order by mm.uid'
+    using p_mailbox, p_uids;
+end $$;
+comment on function api.messages_thread_data(int, int, int4multirange, jsonb, text) is
+  'THREAD input (RFC 5256 §4 ORDEREDSUBJECT/REFERENCES, draft-ietf-morg-inthread REFS): per matching message its Message-ID, references (space-separated), base subject, subject when it differs, and RFC 5256 §2.2 sent date in ms; the algorithm runs in frontend/imap/threading.';

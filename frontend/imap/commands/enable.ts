@@ -1,0 +1,28 @@
+// ENABLE (RFC 5161): CONDSTORE and QRESYNC (RFC 7162, QRESYNC implies CONDSTORE) and UTF8=ACCEPT
+// (RFC 6855). Unknown names are ignored, as the RFC asks.
+import { AUTHENTICATED, defineCommand } from '../command.ts';
+import { atom } from '../compiler.ts';
+
+const KNOWN = new Set(['CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT']);
+
+export const enable = defineCommand({
+  name: 'ENABLE',
+  states: AUTHENTICATED,
+  parse(c) {
+    const names: string[] = [];
+    while (c.trySpace()) names.push(c.atom().toUpperCase());
+    if (names.length === 0) throw c.expected('a capability name');
+    c.end();
+    return names;
+  },
+  async execute(s, names) {
+    const now: string[] = [];
+    for (const n of names) {
+      if (!KNOWN.has(n) || s.enabled.has(n)) continue;
+      if (n === 'CONDSTORE' && s.enabled.has('QRESYNC')) continue;
+      s.enabled.add(n);
+      now.push(n);
+    }
+    await s.untagged(atom('ENABLED'), ...now.map(atom));
+  },
+});

@@ -1,0 +1,97 @@
+// SORT and UID SORT (RFC 5256 §3) with DISPLAYFROM/DISPLAYTO (RFC 5957), ESORT return options
+// MIN MAX ALL COUNT (RFC 5267 §3) and MODSEQ (RFC 7162 §3.1.5). The search program and the
+// ordering are evaluated together by one api.messages_sort call over the session's view of the
+// mailbox (messages that arrived since its last look are not in it yet).
+import iconv from 'iconv-lite';
+import { bad, defineCommand, SELECTED } from '../command.ts';
+import { atom, raw, type ResponseValue } from '../compiler.ts';
+import { parseCharsetAndCriteria, parseSearchReturnOptions, searchUsesModseq } from '../grammar/search-program.ts';
+import { parseSortCriteria } from '../grammar/sort-criteria.ts';
+import { searchKeyJson } from '../search-program.ts';
+import type { Session } from '../session.ts';
+import type { SearchReturnOptions } from '../types.ts';
+
+const decoders = {
+  charsetDecoder: (name: string) => (iconv.encodingExists(name) ? (b: Buffer) => iconv.decode(b, name) : null),
+};
+
+/** Numbers per piece of a long `* SORT` line, so a huge result streams with back-pressure. */
+const PIECE = 8192;
+
+/**
+ * ESORT's ALL (RFC 5267 §3.1): a sequence-set whose members appear in sort order, so only runs
+ * that ascend by one in that order may be written as ranges.
+ */
+export function orderedSequenceSet(numbers: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < numbers.length;) {
+    let j = i;
+    while (j + 1 < numbers.length && numbers[j + 1] === numbers[j] + 1) j++;
+    out.push(j > i ? `${numbers[i]}:${numbers[j]}` : String(numbers[i]));
+    i = j + 1;
+  }
+  return out.join(',');
+}
+
+async function plainSort(s: Session, numbers: readonly number[], modseq: number | null): Promise<void> {
+  const w = s.writer();
+  w.value(raw('* SORT'));
+  for (let i = 0; i < numbers.length; i += PIECE) {
+    w.value(raw(' ' + numbers.slice(i, i + PIECE).join(' ')));
+    await s.sendIfLarge(w);
+  }
+  if (modseq !== null) w.value(raw(` (MODSEQ ${modseq})`));
+  w.value(raw('\r\n'));
+  await s.send(w);
+}
+
+/** RFC 5267 §3.1: MIN and MAX are the first and last message in sort order. */
+async function esort(s: Session, tag: string, byUid: boolean, o: SearchReturnOptions, numbers: readonly number[],
+                     modseq: number | null): Promise<void> {
+  const out: ResponseValue[] = [atom('ESEARCH'), [atom('TAG'), tag]];
+  if (byUid) out.push(atom('UID'));
+  const any = numbers.length > 0;
+  if (o.min && any) out.push(atom('MIN'), numbers[0]);
+  if (o.max && any) out.push(atom('MAX'), numbers[numbers.length - 1]);
+  if (o.count) out.push(atom('COUNT'), numbers.length);
+  if (o.all && any) out.push(atom('ALL'), raw(orderedSequenceSet(numbers)));
+  if (modseq !== null && any) out.push(atom('MODSEQ'), modseq);
+  await s.untagged(...out);
+}
+
+function makeSort(byUid: boolean) {
+  return defineCommand({
+    name: byUid ? 'UID SORT' : 'SORT',
+    states: SELECTED,
+    usesMsns: !byUid,
+    parse(c) {
+      c.space();
+      const options = parseSearchReturnOptions(c);
+      if (options) c.space();
+      const criteria = parseSortCriteria(c);
+      c.space();
+      const program = parseCharsetAndCriteria(c, decoders);
+      c.end();
+      return { options, criteria, program };
+    },
+    async execute(s, { options, criteria, program }, tag) {
+      if (options && (options.save || options.context || options.update || options.partial || options.relevancy)) {
+        throw bad('Unsupported sort return option');
+      }
+      const box = s.box;
+      const usesModseq = searchUsesModseq(program.key);
+      if (usesModseq) s.enableCondstore();
+      const view = box.map.allUids();
+      const rows = view.isEmpty ? [] : await s.ctx.db.call<{ uid: number; modseq: number }>('messages_sort',
+        s.userId, box.id, view.toPgMultirange(), criteria.map((k) => (k.reverse ? 'REVERSE ' : '') + k.key),
+        JSON.stringify(searchKeyJson(program.key, box)));
+      const numbers = rows.map((r) => (byUid ? r.uid : box.map.msnOf(r.uid)));
+      const modseq = usesModseq && rows.length > 0 ? rows.reduce((m, r) => Math.max(m, Number(r.modseq)), 0) : null;
+      if (options) await esort(s, tag, byUid, options, numbers, modseq);
+      else await plainSort(s, numbers, modseq);
+    },
+  });
+}
+
+export const sort = makeSort(false);
+export const uidSort = makeSort(true);

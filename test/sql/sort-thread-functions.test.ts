@@ -1,0 +1,204 @@
+// api.messages_sort (RFC 5256 §3, RFC 5957) and api.messages_thread_data (RFC 5256 §4), called as
+// the frontend role on messages parsed by the real MIME library.
+import assert from 'node:assert/strict';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { createUser, type TestUser } from '../helpers/users.ts';
+import { parseMessage } from '../../frontend/mime/parse.ts';
+import { messageMeta } from '../../frontend/db/message-meta.ts';
+import { multirange } from '../../frontend/db/pool.ts';
+import { formatThreads, threadColumns } from '../../frontend/imap/threading/index.ts';
+import { threadColumnsOf, type ThreadDataRow } from '../../frontend/imap/commands/thread.ts';
+
+interface Mail {
+  from?: string;
+  to?: string;
+  cc?: string;
+  subject?: string;
+  date?: string | null;
+  messageId?: string;
+  inReplyTo?: string;
+  references?: string;
+  /** INTERNALDATE */
+  arrival: string;
+  body?: string;
+}
+
+function raw(m: Mail): Buffer {
+  const h: string[] = [];
+  if (m.from !== undefined) h.push(`From: ${m.from}`);
+  if (m.to !== undefined) h.push(`To: ${m.to}`);
+  if (m.cc !== undefined) h.push(`Cc: ${m.cc}`);
+  if (m.subject !== undefined) h.push(`Subject: ${m.subject}`);
+  if (m.date) h.push(`Date: ${m.date}`);
+  if (m.messageId) h.push(`Message-ID: ${m.messageId}`);
+  if (m.inReplyTo) h.push(`In-Reply-To: ${m.inReplyTo}`);
+  if (m.references) h.push(`References: ${m.references}`);
+  return Buffer.from(h.join('\r\n') + '\r\n\r\n' + (m.body ?? 'body\r\n'));
+}
+
+async function deliver(db: TestDatabase, mailbox: number, mails: Mail[]): Promise<number[]> {
+  const raws = mails.map(raw);
+  const metas = raws.map((r) => JSON.stringify(messageMeta(parseMessage(r))));
+  const deliveries = mails.map((m, i) => ({ m: i + 1, b: mailbox, f: [], d: m.arrival }));
+  const r = await db.api.query<{ uid: number }>('select uid from api.message_inject(null, $1, $2::jsonb[], $3, false)',
+    [raws, metas, JSON.stringify(deliveries)]);
+  return r.rows.map((x) => x.uid);
+}
+
+describe('sql: SORT and THREAD data', () => {
+  let db: TestDatabase;
+  let alice: TestUser;
+  let bob: TestUser;
+
+  before(async () => {
+    db = await createTestDatabase();
+    alice = await createUser(db.admin, 'alice');
+    bob = await createUser(db.admin, 'bob');
+    await deliver(db, alice.inbox, [
+      /* 1 */ { from: 'Zed <zed@example.com>', to: 'b@x', subject: 'Re: banana', date: 'Mon, 3 Jan 2022 10:00:00 +0000', arrival: '2022-01-05T00:00:00Z', body: 'x'.repeat(300) },
+      /* 2 */ { from: '"adam" <Adam@example.com>', to: 'a@x', cc: 'c@x', subject: 'apple', date: 'Mon, 3 Jan 2022 12:00:00 +0200', arrival: '2022-01-04T00:00:00Z' },
+      /* 3 */ { from: 'bob@example.com', to: 'C@x', subject: '[list] Cherry', date: null, arrival: '2022-01-01T00:00:00Z', body: 'y'.repeat(100) },
+      /* 4 */ { from: '_under@example.com', subject: 'APPLE', date: 'Mon, 3 Jan 2022 10:00:00 +0000', arrival: '2022-01-02T00:00:00Z' },
+      /* 5 */ { from: 'Éva <eve@example.com>', to: '"Zoë" <z@x>', subject: 'Fwd: banana (fwd)', date: 'garbage date', arrival: '2022-01-03T00:00:00Z' },
+    ]);
+  });
+  after(async () => { await db.drop(); });
+
+  const sort = async (keys: string[], uids: string | null = null, search: object | null = null, user = alice) =>
+    (await db.api.query<{ uid: number }>('select uid from api.messages_sort($1, $2, $3, $4, $5)',
+      [user.id, alice.inbox, uids, keys, search === null ? null : JSON.stringify(search)])).rows.map((r) => r.uid);
+
+  it('sorts by ARRIVAL (INTERNALDATE) and REVERSE ARRIVAL', async () => {
+    assert.deepEqual(await sort(['ARRIVAL']), [3, 4, 5, 2, 1]);
+    assert.deepEqual(await sort(['REVERSE ARRIVAL']), [1, 2, 5, 4, 3]);
+  });
+
+  it('sorts by DATE in UTC, falling back to INTERNALDATE when Date is missing or unparsable (RFC 5256 §2.2)', async () => {
+    // 2 is 10:00 UTC like 1 and 4; 3 has no Date (Jan 1), 5 an unparsable one (Jan 3 00:00)
+    assert.deepEqual(await sort(['DATE']), [3, 5, 1, 2, 4]);
+  });
+
+  it('breaks ties by UID even under REVERSE (the implicit sequence-number key is never reversed)', async () => {
+    assert.deepEqual(await sort(['REVERSE DATE']), [1, 2, 4, 5, 3]);
+  });
+
+  it('sorts by SIZE', async () => {
+    const sizes = (await db.admin.query('select uid, size from mail.mailbox_messages where mailbox = $1', [alice.inbox])).rows;
+    const expected = [...sizes].sort((a, b) => a.size - b.size || a.uid - b.uid).map((r) => r.uid);
+    assert.deepEqual(await sort(['SIZE']), expected);
+  });
+
+  it('sorts by SUBJECT on the base subject with i;ascii-casemap', async () => {
+    // apple(2), APPLE(4), banana(1), banana(5), Cherry(3)
+    assert.deepEqual(await sort(['SUBJECT']), [2, 4, 1, 5, 3]);
+    assert.deepEqual(await sort(['SUBJECT', 'REVERSE DATE']), [2, 4, 1, 5, 3]);
+    assert.deepEqual(await sort(['SUBJECT', 'REVERSE ARRIVAL']), [2, 4, 1, 5, 3]);
+    assert.deepEqual(await sort(['REVERSE SUBJECT', 'ARRIVAL']), [3, 5, 1, 4, 2]);
+  });
+
+  it('sorts by FROM on the first address\'s mailbox, upper-casing ASCII only ("_" after letters)', async () => {
+    // adam, bob, eve, zed, _under ("_" is 0x5F, after "Z" = 0x5A)
+    assert.deepEqual(await sort(['FROM']), [2, 3, 5, 1, 4]);
+  });
+
+  it('sorts by TO and CC, messages without the field first', async () => {
+    assert.deepEqual(await sort(['TO']), [4, 2, 1, 3, 5]);
+    assert.deepEqual(await sort(['CC', 'ARRIVAL']), [3, 4, 5, 1, 2]);
+  });
+
+  it('sorts by DISPLAYFROM and DISPLAYTO (RFC 5957)', async () => {
+    // display names adam, zed, Éva; addr-specs _under@…, bob@…; "É" (0xC3…) sorts after ASCII
+    assert.deepEqual(await sort(['DISPLAYFROM']), [2, 3, 1, 4, 5]);
+    assert.deepEqual(await sort(['DISPLAYTO']), [4, 2, 1, 3, 5]);
+  });
+
+  it('combines keys in order', async () => {
+    // Cherry; banana: 1 (long body) before 5; apple: 2 (more header fields) before 4
+    assert.deepEqual(await sort(['REVERSE SUBJECT', 'REVERSE SIZE']), [3, 1, 5, 2, 4]);
+    assert.deepEqual(await sort(['REVERSE SUBJECT', 'SIZE']), [3, 5, 1, 4, 2]);
+    assert.deepEqual(await sort(['SUBJECT', 'REVERSE DATE']), [2, 4, 1, 5, 3]);
+  });
+
+  it('limits to a UID set and to a search program', async () => {
+    assert.deepEqual(await sort(['ARRIVAL'], multirange([[2, 4]])), [3, 4, 2]);
+    assert.deepEqual(await sort(['ARRIVAL'], null, { type: 'string', field: 'subject', value: 'banana' }), [5, 1]);
+    assert.deepEqual(await sort(['ARRIVAL'], multirange([[1, 3]]), { type: 'string', field: 'subject', value: 'banana' }), [1]);
+    assert.deepEqual(await sort(['ARRIVAL'], multirange([[100, 200]])), []);
+  });
+
+  it('returns the modseq of each message', async () => {
+    const r = await db.api.query('select uid, modseq from api.messages_sort($1, $2, null, $3)', [alice.id, alice.inbox, ['ARRIVAL']]);
+    for (const row of r.rows) assert.ok(Number(row.modseq) > 0);
+  });
+
+  it('refuses unknown keys and empty key lists (AXBAD), and never splices key text into SQL', async () => {
+    await assert.rejects(sort(['BOGUS']), { code: 'AXBAD' });
+    await assert.rejects(sort([]), { code: 'AXBAD' });
+    await assert.rejects(sort(['DATE; drop table mail.users']), { code: 'AXBAD' });
+    await assert.rejects(sort(['ARRIVAL desc, (select 1)']), { code: 'AXBAD' });
+  });
+
+  it('refuses a user without the r right', async () => {
+    await assert.rejects(sort(['ARRIVAL'], null, null, bob), { code: 'AXNEX' });
+    await db.admin.query(`insert into mail.permissions (mailbox, identifier, rights) values ($1, 'bob', 'l')`, [alice.inbox]);
+    await assert.rejects(sort(['ARRIVAL'], null, null, bob), { code: 'AXPRM' });
+    await db.admin.query(`update mail.permissions set rights = 'lr' where mailbox = $1 and identifier = 'bob'`, [alice.inbox]);
+    assert.deepEqual(await sort(['ARRIVAL'], null, null, bob), [3, 4, 5, 2, 1]);
+    await db.admin.query(`delete from mail.permissions where mailbox = $1`, [alice.inbox]);
+  });
+
+  describe('thread data', () => {
+    let box: number;
+    before(async () => {
+      box = (await db.admin.query<{ id: number }>(`select mail.create_mailbox($1, 'Lists', null) as id`, [alice.id])).rows[0].id;
+      await deliver(db, box, [
+        /* 1 */ { subject: 'Plan', messageId: '<p@x>', date: 'Tue, 4 Jan 2022 09:00:00 +0000', arrival: '2022-01-04T09:00:00Z' },
+        /* 2 */ { subject: 'Re: Plan', messageId: '<r1@x>', inReplyTo: '<p@x>', date: 'Tue, 4 Jan 2022 10:00:00 +0000', arrival: '2022-01-04T10:00:00Z' },
+        /* 3 */ { subject: 'Re: Plan', messageId: '<r2@x>', references: '<p@x> <r1@x>', inReplyTo: '<ignored@x>', date: 'Tue, 4 Jan 2022 11:00:00 +0000', arrival: '2022-01-04T11:00:00Z' },
+        /* 4 */ { subject: 'plan', date: null, arrival: '2022-01-05T00:00:00Z' },
+        /* 5 */ { subject: 'Other', messageId: 'not an id', inReplyTo: 'junk <a@x> <b@x>', arrival: '2022-01-06T00:00:00Z' },
+      ]);
+    });
+
+    const data = async (uids: string | null = null, search: object | null = null, alg = 'REFERENCES') =>
+      (await db.api.query('select * from api.messages_thread_data($1, $2, $3, $4, $5)',
+        [alice.id, box, uids, search === null ? null : JSON.stringify(search), alg])).rows;
+
+    it('returns ids, references, base subject, the subject only when it differs, and the sent date in ms, in UID order', async () => {
+      const rows = await data();
+      assert.deepEqual(rows.map((r) => r.uid), [1, 2, 3, 4, 5]);
+      assert.deepEqual({ ...rows[0], sent_date: Number(rows[0].sent_date) },
+        { uid: 1, message_id: '<p@x>', refs: null, base_subject: 'Plan', subject: null, sent_date: Date.parse('2022-01-04T09:00:00Z') });
+      // no References: the first In-Reply-To id
+      assert.equal(rows[1].refs, '<p@x>');
+      assert.equal(rows[1].subject, 'Re: Plan');
+      // References wins over In-Reply-To
+      assert.equal(rows[2].refs, '<p@x> <r1@x>');
+      // no Date: INTERNALDATE
+      assert.equal(Number(rows[3].sent_date), Date.parse('2022-01-05T00:00:00Z'));
+      assert.equal(rows[3].message_id, null);
+      // only the first In-Reply-To id, and only what is in angle brackets
+      assert.equal(rows[4].refs, '<a@x>');
+    });
+
+    it('leaves out what ORDEREDSUBJECT and REFS do not use', async () => {
+      const os = await data(null, null, 'ORDEREDSUBJECT');
+      assert.ok(os.every((r) => r.message_id === null && r.refs === null && r.subject === null));
+      const refs = await data(null, null, 'REFS');
+      assert.ok(refs.every((r) => r.subject === null));
+      assert.equal(refs[2].refs, '<p@x> <r1@x>');
+      await assert.rejects(data(null, null, 'BOGUS'), { code: 'AXBAD' });
+    });
+
+    it('limits to a UID set and a search program', async () => {
+      assert.deepEqual((await data(multirange([[2, 3], [5, 5]]))).map((r) => r.uid), [2, 3, 5]);
+      assert.deepEqual((await data(null, { type: 'not', key: { type: 'string', field: 'subject', value: 'plan' } })).map((r) => r.uid), [5]);
+    });
+
+    it('feeds the threading module end to end', async () => {
+      const rows = await data();
+      // 4 ("plan", no references, not a reply) joins thread 1 by subject under a dummy
+      assert.equal(formatThreads(threadColumns('REFERENCES', threadColumnsOf(rows as ThreadDataRow[]))), '((1 2 3)(4))(5)');
+    });
+  });
+});

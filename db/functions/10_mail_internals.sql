@@ -192,3 +192,11 @@ begin
   end loop;
   return r;
 end $$;
+
+-- Adds keywords to the list a mailbox announces in FLAGS (RFC 3501 §7.2.6); the list only grows.
+create or replace function mail.note_keywords(p_mailbox int, p_keywords text[]) returns void
+language sql as $$
+  update mail.mailboxes b
+     set keywords = array(select distinct k from unnest(b.keywords || p_keywords) k order by k)
+   where b.id = p_mailbox and not (b.keywords @> p_keywords)
+$$;

@@ -323,16 +323,17 @@ begin
   if p_read_write and v_box.first_recent < v_box.uidnext then
     update mail.mailboxes b set first_recent = b.uidnext where b.id = v_id;
     v_recent_from := v_box.first_recent;
-  else
+  elsif p_read_write then
     v_recent_from := v_box.uidnext;
+  else
+    -- EXAMINE reports the \Recent messages without taking them (RFC 3501 §6.3.2)
+    v_recent_from := v_box.first_recent;
   end if;
   return query
   select v_id, v_box.uidvalidity, v_box.uidnext, v_box.nextmodseq - 1, v_box.messages, v_box.unseen,
          (select min(mm.uid) from mail.mailbox_messages mm where mm.mailbox = v_id and not mm.seen),
          v_recent_from, v_rights, p_read_write,
-         coalesce((select array_agg(distinct k order by k) from
-                    (select unnest(mm.keywords) k from mail.mailbox_messages mm
-                      where mm.mailbox = v_id and mm.keywords <> '{}' limit 10000) kw), '{}'),
+         v_box.keywords,
          v_box.vanished_horizon;
 end $$;
 comment on function api.mailbox_select(int, text, boolean) is

@@ -55,6 +55,13 @@ begin
     select array_agg(coalesce(ins.id, m.id) order by i.ord) into v_ids
       from input i left join ins on ins.hash = i.hash left join mail.messages m on m.hash = i.hash;
     select count(*) into v_missing from unnest(v_ids) x where x is null;
+    if v_missing = 0 then
+      -- a body that was found rather than inserted may be purged by a concurrent aox vacuum before
+      -- our rows refer to it: lock the bodies against deletion, and start over if one went
+      perform 1 from mail.messages m where m.id = any(v_ids) for key share;
+      select count(*) into v_missing from (select distinct x from unnest(v_ids) x) d
+       where not exists (select 1 from mail.messages m where m.id = d.x);
+    end if;
     exit when v_missing = 0;
     v_tries := v_tries + 1;
     if v_tries > 5 then
@@ -118,6 +125,11 @@ begin
          and (u.used_storage > u.quota_storage or u.used_messages > u.quota_messages)) then
     perform mail.fail('AXQTA', 'over quota');
   end if;
+
+  perform mail.note_keywords(x.b, x.k)
+     from (select (e->>'b')::int as b, array_agg(distinct k) as k
+             from jsonb_array_elements(p_deliveries) e, jsonb_array_elements_text(coalesce(e->'f', '[]')) k
+            where left(k, 1) <> '\' group by 1) x;
 
   perform mail.notify_mailbox(x.b) from (select distinct (e->>'b')::int as b
                                            from jsonb_array_elements(p_deliveries) e) x;

@@ -116,6 +116,25 @@ begin
   end;
 end $$;
 
+-- The calendar day a message was sent on, in the sender's own time zone (RFC 3501 §6.4.4: SENT*
+-- disregard time and timezone), read from the Date field as the envelope keeps it; falls back to
+-- the UTC day of the parsed date, then of the internal date.
+create or replace function mail.sent_day(p_envelope jsonb, p_sent timestamptz, p_internal timestamptz)
+returns date language sql immutable parallel safe as $$
+  select coalesce(
+    (select make_date(y, m, d) from (
+       select case when length(x[3]) = 4 then x[3]::int when x[3]::int < 50 then 2000 + x[3]::int
+                   else 1900 + x[3]::int end as y,
+              (position(lower(x[2]) in 'janfebmaraprmayjunjulaugsepoctnovdec') + 2) / 3 as m,
+              x[1]::int as d
+         from (select regexp_match(p_envelope->>0, '(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\s+(\d{4}|\d{2})\M') x) r
+        where x is not null) v
+      where case when m between 1 and 12 and y between 1 and 9999 and d between 1 and 31
+                 then d <= extract(day from make_date(y, m, 1) + interval '1 month - 1 day') else false end),
+    (p_sent at time zone 'UTC')::date,
+    (p_internal at time zone 'UTC')::date)
+$$;
+
 -- Compiles one search key (the JSON form of frontend/imap/types.ts SearchKey, with sequence
 -- numbers and \Recent already turned into UID sets by the session) into a boolean SQL expression
 -- over mm (mail.mailbox_messages) and msg (mail.messages). Leaves never yield NULL, so NOT is
@@ -152,10 +171,10 @@ begin
   when 'string' then
     v_pattern := quote_literal(mail.substring_pattern(p_key->>'value'));
     return case p_key->>'field'
-      when 'from' then format('(msg.from_text ilike %s)', v_pattern)
-      when 'to' then format('(msg.to_text ilike %s)', v_pattern)
-      when 'cc' then format('(msg.cc_text ilike %s)', v_pattern)
-      when 'bcc' then format('(msg.bcc_text ilike %s)', v_pattern)
+      -- the address text lacks group names (RFC 5322 §3.4 "name: a, b;"); the field itself has them
+      when 'from', 'to', 'cc', 'bcc' then
+        format('(msg.%1$s_text ilike %2$s or exists (select 1 from jsonb_array_elements(msg.headers) h'
+               ' where lower(h->>0) = %3$L and h->>1 ilike %2$s))', p_key->>'field', v_pattern, p_key->>'field')
       when 'subject' then format('(coalesce(msg.subject, '''') ilike %s)', v_pattern)
       when 'body' then format('(msg.body_text ilike %s)', v_pattern)
       when 'text' then format('(msg.body_text ilike %1$s or mail.headers_text(msg.headers) ilike %1$s)', v_pattern)
@@ -167,7 +186,8 @@ begin
   when 'internaldate' then
     return mail.search_date_sql('mm.internaldate', p_key->>'op', p_key->>'date');
   when 'sentdate' then
-    return mail.search_date_sql('coalesce(msg.sent_date, mm.internaldate)', p_key->>'op', p_key->>'date');
+    return format('(mail.sent_day(msg.envelope, msg.sent_date, mm.internaldate) %s %L::date)',
+                  case p_key->>'op' when 'before' then '<' when 'on' then '=' else '>=' end, p_key->>'date');
   when 'savedate' then
     return mail.search_date_sql('mm.savedate', p_key->>'op', p_key->>'date');
   when 'size' then

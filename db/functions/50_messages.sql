@@ -73,6 +73,9 @@ begin
     perform mail.fail('AXPRM', 'permission denied');
   end if;
   v_modseq := mail.next_modseq(p_mailbox);
+  if v_kw <> '{}' and p_op in ('+', '=') then
+    perform mail.note_keywords(p_mailbox, v_kw);
+  end if;
   return query
   with target as (
     select mm.mailbox, mm.uid, mm.modseq,
@@ -154,6 +157,7 @@ begin
     returning 1
   )
   select s.uid, v_first + s.rn::int - 1, v_validity from src s order by s.uid;
+  perform mail.note_keywords(p_dst, (select b.keywords from mail.mailboxes b where b.id = p_src));
   perform mail.notify_mailbox(p_dst);
 end $$;
 

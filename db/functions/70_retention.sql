@@ -466,6 +466,7 @@ begin
     )
     update mail.deleted_messages d set restored_at = now(), restored_uid = r.nu
       from r where d.id = r.id;
+    perform mail.note_keywords(v_dst, (select coalesce(array_agg(distinct k), '{}') from pg_temp.undelete_rows u, unnest(u.keywords) k));
     perform mail.notify_mailbox(v_dst);
   end if;
 
@@ -501,7 +502,6 @@ language sql stable as $$
     ('tune_messages_in_reply_to', 1, 'messages', 'using gin (in_reply_to)', 'THREAD REFERENCES: parents by In-Reply-To'),
     ('tune_messages_refs', 1, 'messages', 'using gin (refs)', 'THREAD REFERENCES: parents by References'),
     ('tune_messages_headers', 1, 'messages', 'using gin (headers jsonb_path_ops)', 'header field lookups by exact value'),
-    ('tune_mailbox_messages_unseen', 1, 'mailbox_messages', 'using btree (mailbox, uid) where not seen', 'SEARCH UNSEEN'),
     ('tune_mailbox_messages_flagged', 1, 'mailbox_messages', 'using btree (mailbox, uid) where flagged', 'SEARCH FLAGGED'),
     ('tune_mailbox_messages_deleted', 1, 'mailbox_messages', 'using btree (mailbox, uid) where deleted', 'SEARCH DELETED, EXPUNGE'),
     ('tune_mailbox_messages_keywords', 1, 'mailbox_messages', 'using gin (keywords)', 'SEARCH KEYWORD'),

@@ -93,7 +93,7 @@ export async function startEmbedded(directory: string, port: number,
     await server.start();
   } catch (e) {
     throw new Error(`the embedded PostgreSQL in ${pgdata} did not start (port ${port} busy, or a stale postmaster.pid?)` +
-      (e instanceof Error ? `: ${e.message}` : ''));
+      (e instanceof Error ? `: ${e.message}` : ''), { cause: e });
   }
   return {
     host, port, superuser, superuserPassword: password, startedHere: true,

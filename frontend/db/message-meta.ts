@@ -6,9 +6,12 @@ import type { Address, ImapValue, ParsedMessage } from '../mime/types.ts';
 interface JsonBytes { $b64: string }
 export type JsonImapValue = null | number | string | JsonBytes | JsonImapValue[];
 
-// jsonb cannot hold U+0000; such characters only ever appear in broken mail
+// jsonb cannot hold U+0000 nor lone UTF-16 surrogates (a broken =?utf-16?…?= word can decode to
+// one); such characters only ever appear in broken mail, so they are dropped or replaced
 // eslint-disable-next-line no-control-regex
-const stripNul = (s: string) => (s.includes('\u0000') ? s.replace(/\u0000/g, '') : s);
+const NUL = /\u0000/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const stripNul = (s: string) => s.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD');
 
 export function imapValueToJson(v: ImapValue): JsonImapValue {
   if (v === null || typeof v === 'number') return v;

@@ -55,7 +55,7 @@ export async function applyFunctions(client: pg.ClientBase, frontendRole: string
       try {
         await client.query(readFileSync(join(FUNCTIONS_DIR, f), 'utf8'));
       } catch (e) {
-        throw new Error(`db/functions/${f}: ${(e as Error).message}`);
+        throw new Error(`db/functions/${f}: ${(e as Error).message}`, { cause: e });
       }
     }
     await client.query('commit');

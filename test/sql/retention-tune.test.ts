@@ -27,7 +27,7 @@ describe('sql: admin.tune_plan and admin.tune', () => {
     await runPlan('mostly-reading');
     const afterReading = await present();
     assert.ok(afterReading.includes('tune_messages_base_subject'));
-    assert.ok(afterReading.includes('tune_mailbox_messages_unseen'));
+    assert.ok(afterReading.includes('tune_mailbox_messages_flagged'));
     assert.ok(!afterReading.some((n) => n.includes('trgm')));
     assert.deepEqual(await plan('mostly-reading'), [], 'a second run has nothing to do');
 

@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict';
+import { messageMeta, imapValueFromJson, imapValueToJson } from '../../frontend/db/message-meta.ts';
+import { parseMessage } from '../../frontend/mime/parse.ts';
+
+describe('db: message meta for mail.inject', () => {
+  it('turns NUL and lone surrogates into text jsonb accepts', () => {
+    const p = parseMessage(Buffer.from('Subject: =?utf-16be?B?2AA=?= a\u0000b\r\nFrom: x@y\r\n\r\nbody\u0000\r\n', 'latin1'));
+    const json = JSON.stringify(messageMeta(p));
+    assert.ok(!json.includes('\\u0000'));
+    assert.ok(!/\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])/i.test(json), json);
+  });
+
+  it('keeps 8-bit bytes of IMAP values through JSON', () => {
+    const v = [Buffer.from([0xe9, 0x41]), 'x', null, 3, [Buffer.from('a')]];
+    assert.deepEqual(imapValueFromJson(JSON.parse(JSON.stringify(imapValueToJson(v)))), v);
+  });
+});

@@ -135,6 +135,14 @@ returns date language sql immutable parallel safe as $$
     (p_internal at time zone 'UTC')::date)
 $$;
 
+-- FROM/TO/CC/BCC: the decoded address list, or the field itself, which also has group names
+-- (RFC 5322 §3.4 "name: a, b;") that the address list leaves out. p_field is one of the four.
+create or replace function mail.search_address_sql(p_field text, p_pattern text) returns text
+language sql immutable as $$
+  select format('(msg.%1$s_text ilike %2$s or exists (select 1 from jsonb_array_elements(msg.headers) h'
+                ' where lower(h->>0) = %1$L and h->>1 ilike %2$s))', p_field, p_pattern)
+$$;
+
 -- Compiles one search key (the JSON form of frontend/imap/types.ts SearchKey, with sequence
 -- numbers and \Recent already turned into UID sets by the session) into a boolean SQL expression
 -- over mm (mail.mailbox_messages) and msg (mail.messages). Leaves never yield NULL, so NOT is
@@ -172,9 +180,10 @@ begin
     v_pattern := quote_literal(mail.substring_pattern(p_key->>'value'));
     return case p_key->>'field'
       -- the address text lacks group names (RFC 5322 §3.4 "name: a, b;"); the field itself has them
-      when 'from', 'to', 'cc', 'bcc' then
-        format('(msg.%1$s_text ilike %2$s or exists (select 1 from jsonb_array_elements(msg.headers) h'
-               ' where lower(h->>0) = %3$L and h->>1 ilike %2$s))', p_key->>'field', v_pattern, p_key->>'field')
+      when 'from' then mail.search_address_sql('from', v_pattern)
+      when 'to' then mail.search_address_sql('to', v_pattern)
+      when 'cc' then mail.search_address_sql('cc', v_pattern)
+      when 'bcc' then mail.search_address_sql('bcc', v_pattern)
       when 'subject' then format('(coalesce(msg.subject, '''') ilike %s)', v_pattern)
       when 'body' then format('(msg.body_text ilike %s)', v_pattern)
       when 'text' then format('(msg.body_text ilike %1$s or mail.headers_text(msg.headers) ilike %1$s)', v_pattern)

@@ -21,6 +21,20 @@ declare
   v_text boolean := 'text' = any(p_fields);
 begin
   perform mail.require_right(p_user, p_mailbox, 'r');
+  -- FLAGS, UID, INTERNALDATE, RFC822.SIZE, MODSEQ…: the mailbox rows alone answer, so the much
+  -- wider messages table is not touched (UID FETCH 1:* (FLAGS) is what clients send most)
+  if not (v_env or v_body or v_bs or v_parts or v_header or v_raw or v_text) then
+    return query
+    select mm.uid, mm.modseq,
+           mail.flag_list(mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft, mm.keywords),
+           mm.internaldate, mm.savedate, mm.size, mm.message, coalesce(mm.thread_root, mm.message),
+           null::jsonb, null::jsonb, null::jsonb, null::jsonb, null::bytea, null::bytea, null::bytea
+      from mail.uid_ranges(p_uids) r
+      join mail.mailbox_messages mm on mm.mailbox = p_mailbox and mm.uid between r.lo and r.hi
+     where p_changedsince is null or mm.modseq > p_changedsince
+     order by mm.uid;
+    return;
+  end if;
   return query
   select mm.uid, mm.modseq,
          mail.flag_list(mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft, mm.keywords),

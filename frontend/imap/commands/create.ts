@@ -1,7 +1,7 @@
 // CREATE (RFC 3501 §6.3.3) with CREATE-SPECIAL-USE (RFC 6154 §3): `CREATE name (USE (\Drafts))`.
-// Missing parents are created; a trailing "/" is dropped; INBOX exists already.
+// The tagged OK carries the MAILBOXID (RFC 8474). Missing parents are created; a trailing "/" is dropped; INBOX exists already.
 import { AUTHENTICATED, defineCommand, no } from '../command.ts';
-import { Code } from '../compiler.ts';
+import { atom, Code } from '../compiler.ts';
 
 const SPECIAL_USES = ['\\All', '\\Archive', '\\Drafts', '\\Flagged', '\\Junk', '\\Sent', '\\Trash'];
 
@@ -34,6 +34,8 @@ export const create = defineCommand({
       if (special && special !== known) throw no('Only one special use per mailbox', Code.other('USEATTR'));
       special = known;
     }
-    await s.ctx.db.call('mailbox_create', s.userId, name, special);
+    const [row] = await s.ctx.db.call<{ mailbox_create: number }>('mailbox_create', s.userId, name, special);
+    // RFC 8474 §4.1: the new mailbox's MAILBOXID in the tagged OK
+    return { status: 'OK', code: Code.other('MAILBOXID', [atom(`F${row.mailbox_create}`)]), text: 'CREATE completed' };
   },
 });

@@ -20,6 +20,12 @@ async function listRows(s: Session, reference: string, patterns: string[], subsc
     subscribed, specialUse);
 }
 
+/** An IMAP LIST pattern as a regular expression: * is anything, % anything but the delimiter. */
+function patternRegex(pattern: string): RegExp {
+  const body = pattern.replace(/[.^$+?()[\]{}|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/%/g, '[^/]*');
+  return new RegExp(`^${body}$`, /^inbox(\/|$)/i.test(pattern) ? 'i' : '');
+}
+
 async function list(s: Session, a: ListArguments): Promise<void> {
   if (!a.extended && a.patterns.length === 1 && a.patterns[0] === '') {
     // RFC 3501 §6.3.8: the hierarchy delimiter and the root of the reference
@@ -35,8 +41,10 @@ async function list(s: Session, a: ListArguments): Promise<void> {
     const all = await listRows(s, a.reference, a.patterns, false, sel.specialUse);
     const subs = (await listRows(s, '', ['*'], true, false)).map((r) => r.name);
     const listed = new Set(rows.map((r) => r.name));
+    const matched = new Set(listed);
     for (const r of all) {
-      if (subs.some((n) => n.startsWith(r.name + '/'))) {
+      // only when some subscribed descendant is not itself in the answer (RFC 5258 §3.5)
+      if (subs.some((n) => n.startsWith(r.name + '/') && !matched.has(n))) {
         childInfo.set(r.name, true);
         if (!listed.has(r.name)) {
           rows.push({ ...r, attributes: r.attributes.filter((x) => x !== '\\Subscribed') });
@@ -58,7 +66,9 @@ async function list(s: Session, a: ListArguments): Promise<void> {
   }
   const w = s.writer();
   for (const r of rows) {
-    const attrs = r.attributes.filter((x) => showSubscribed || x !== '\\Subscribed');
+    // RFC 5258 §3: \NonExistent implies \Noselect, which is then not repeated
+    const gone = r.attributes.includes('\\NonExistent');
+    const attrs = r.attributes.filter((x) => (showSubscribed || x !== '\\Subscribed') && !(gone && x === '\\Noselect'));
     const line: ResponseValue[] = [atom('LIST'), attrs.map((x) => atom(x)), '/', s.wireName(r.name)];
     if (childInfo.has(r.name)) line.push(['CHILDINFO', ['SUBSCRIBED']]);
     w.untagged(...line);
@@ -94,10 +104,30 @@ export const lsub = defineCommand({
   },
   async execute(s, { reference, pattern }) {
     const rows = await listRows(s, reference, [pattern], true, false);
+    const out = rows.map((r) => ({
+      name: r.name, noselect: r.attributes.includes('\\Noselect') || r.attributes.includes('\\NonExistent'),
+    }));
+    if (pattern.includes('%')) {
+      // RFC 3501 §6.3.9: with %, a name that is not subscribed but has a subscribed descendant is
+      // listed as \Noselect
+      const re = patternRegex(reference + pattern);
+      const seen = new Set(out.map((r) => r.name));
+      const subs = await listRows(s, '', ['*'], true, false);
+      for (const sub of subs) {
+        const parts = sub.name.split('/');
+        for (let i = 1; i < parts.length; i++) {
+          const parent = parts.slice(0, i).join('/');
+          if (!seen.has(parent) && re.test(parent)) {
+            seen.add(parent);
+            out.push({ name: parent, noselect: true });
+          }
+        }
+      }
+      out.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+    }
     const w = s.writer();
-    for (const r of rows) {
-      const noselect = r.attributes.includes('\\Noselect') || r.attributes.includes('\\NonExistent');
-      w.untagged(atom('LSUB'), noselect ? [atom('\\Noselect')] : [], '/', s.wireName(r.name));
+    for (const r of out) {
+      w.untagged(atom('LSUB'), r.noselect ? [atom('\\Noselect')] : [], '/', s.wireName(r.name));
       await s.sendIfLarge(w);
     }
     await s.send(w);

@@ -7,10 +7,11 @@ import iconv from 'iconv-lite';
 import { bad, defineCommand, SELECTED } from '../command.ts';
 import { atom, raw, type ResponseValue } from '../compiler.ts';
 import { parseSearchProgram, parseSearchReturnOptions, searchUsesModseq } from '../grammar/search-program.ts';
+import { BadCharsetError } from '../parser.ts';
 import { searchKeyJson } from '../search-program.ts';
-import type { SequenceSet } from '../seqset.ts';
+import { SequenceSet } from '../seqset.ts';
 import type { Session } from '../session.ts';
-import type { SearchReturnOptions } from '../types.ts';
+import type { SearchProgram, SearchReturnOptions } from '../types.ts';
 import { setFromRuns } from '../uid-runs.ts';
 
 const decoders = {
@@ -61,27 +62,66 @@ function makeSearch(byUid: boolean) {
       c.space();
       const options = parseSearchReturnOptions(c);
       if (options) c.space();
-      const program = parseSearchProgram(c, decoders);
+      let program: SearchProgram;
+      try {
+        program = parseSearchProgram(c, decoders);
+      } catch (e) {
+        // a NO for the charset still fails a SAVE, which must empty `$` (RFC 5182 §2.1)
+        if (e instanceof BadCharsetError && options?.save) return { options, program: null, error: e };
+        throw e;
+      }
       c.end();
-      return { options, program };
+      return { options, program, error: null };
     },
-    async execute(s, { options, program }, tag) {
-      if (options && (options.save || options.context || options.update || options.partial || options.relevancy)) {
+    async execute(s, { options, program, error }, tag) {
+      const box = s.box;
+      if (error || !program) {
+        box.saved = SequenceSet.EMPTY;
+        throw error ?? new Error('no search program');
+      }
+      if (options && (options.context || options.update || options.partial || options.relevancy)) {
         throw bad('Unsupported search return option');
       }
-      const box = s.box;
-      const usesModseq = searchUsesModseq(program.key);
-      if (usesModseq) s.enableCondstore();
-      const runs = await s.ctx.db.call<{ lo: number; hi: number; modseq: number }>('messages_search', s.userId,
-        box.id, JSON.stringify(searchKeyJson(program.key, box)));
-      // messages that arrived after the session's last look are not in its view yet
-      const uids = box.map.existing(setFromRuns(runs));
-      const modseq = usesModseq && runs.length > 0 ? runs.reduce((m, r) => Math.max(m, r.modseq), 0) : null;
-      const result = byUid ? uids : box.map.msnsOfUids(uids);
-      if (options) await esearch(s, tag, byUid, options, result, modseq);
-      else await plainSearch(s, result, result.isEmpty ? null : modseq);
+      if (!options?.save) return run(s, tag, byUid, options, program);
+      try {
+        return await run(s, tag, byUid, options, program);
+      } catch (e) {
+        // RFC 5182 §2.1: a failed SEARCH ... RETURN (SAVE) leaves `$` empty
+        box.saved = SequenceSet.EMPTY;
+        throw e;
+      }
     },
   });
+}
+
+async function run(s: Session, tag: string, byUid: boolean, options: SearchReturnOptions | null,
+                   program: SearchProgram): Promise<void> {
+  const box = s.box;
+  const usesModseq = searchUsesModseq(program.key);
+  if (usesModseq) s.enableCondstore();
+  const runs = await s.ctx.db.call<{ lo: number; hi: number; modseq: number }>('messages_search', s.userId,
+    box.id, JSON.stringify(searchKeyJson(program.key, box)));
+  // messages that arrived after the session's last look are not in its view yet
+  const uids = box.map.existing(setFromRuns(runs));
+  let modseq = usesModseq && runs.length > 0 ? runs.reduce((m, r) => Math.max(m, r.modseq), 0) : null;
+  if (modseq !== null && options && !options.all && !options.count && !uids.isEmpty && (options.min || options.max)) {
+    // RFC 7162 §3.1.5: with only MIN and/or MAX, MODSEQ is the highest of the returned messages
+    const picked = SequenceSet.fromNumbers([...(options.min ? [uids.min ?? 0] : []), ...(options.max ? [uids.max ?? 0] : [])]);
+    const rows = await s.ctx.db.call<{ modseq: number }>('messages_fetch', s.userId, box.id, picked.toPgMultirange(), [], null);
+    modseq = rows.reduce((m, r) => Math.max(m, Number(r.modseq)), 0);
+  }
+  const result = byUid ? uids : box.map.msnsOfUids(uids);
+  if (options?.save) {
+    // §2.1: with MIN and/or MAX (and neither ALL nor COUNT) only those messages are saved
+    const picked = !options.all && !options.count && (options.min || options.max) && !uids.isEmpty
+      ? SequenceSet.fromNumbers([...(options.min ? [uids.min ?? 0] : []), ...(options.max ? [uids.max ?? 0] : [])])
+      : uids;
+    box.saved = picked;
+    // §2.1: SAVE alone asks for no ESEARCH response
+    if (!options.min && !options.max && !options.all && !options.count) return;
+  }
+  if (options) await esearch(s, tag, byUid, options, result, modseq);
+  else await plainSearch(s, result, result.isEmpty ? null : modseq);
 }
 
 export const search = makeSearch(false);

@@ -52,6 +52,7 @@ function makeSelect(readWrite: boolean) {
       w.status('OK', Code.uidValidity(box.uidvalidity), 'UIDs valid');
       w.status('OK', Code.uidNext(box.uidnext), 'Predicted next UID');
       w.status('OK', Code.highestModseq(box.highestModseq), 'Highest');
+      w.status('OK', Code.other('MAILBOXID', [atom(`F${box.id}`)]), 'Mailbox id'); // RFC 8474 §4.2
       w.status('OK', Code.permanentFlags(box.readOnly ? [] : [...flags, '\\*']),
         box.readOnly ? 'No permanent flags permitted' : 'Flags permitted');
       await s.send(w);

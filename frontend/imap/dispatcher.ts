@@ -9,7 +9,7 @@ import { CommandError, type CommandResult } from './command.ts';
 import { readCommand } from './command-reader.ts';
 import { commands } from './commands/index.ts';
 import { Code } from './compiler.ts';
-import { BadCharsetError, ParseError } from './parser.ts';
+import { BadCharsetError, InvalidMailboxName, ParseError } from './parser.ts';
 import type { Session } from './session.ts';
 
 const DEFAULT_TEXT: Record<CommandResult['status'], string> = { OK: 'Completed', NO: 'Failed', BAD: 'Invalid command' };
@@ -18,6 +18,7 @@ const DEFAULT_TEXT: Record<CommandResult['status'], string> = { OK: 'Completed',
 export function errorResult(s: Session, e: unknown, command: string): CommandResult {
   if (e instanceof ConnectionClosed) throw e;
   if (e instanceof CommandError) return { status: e.status, code: e.code, text: e.message };
+  if (e instanceof InvalidMailboxName) return { status: 'NO', code: Code.other('NONEXISTENT'), text: e.message };
   if (e instanceof ParseError) return { status: 'BAD', text: e.message };
   if (e instanceof LineTooLong) return { status: 'BAD', code: Code.limit(), text: 'Line too long' };
   if (e instanceof BadCharsetError) return { status: 'NO', code: Code.badCharset(e.supported), text: e.message };

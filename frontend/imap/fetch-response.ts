@@ -7,7 +7,7 @@ import type { PartInfo } from '../mime/types.ts';
 import { atom, literal, section as label, type ResponseValue } from './compiler.ts';
 import { fetchItemLabel } from './grammar/fetch-attributes.ts';
 import { binaryBytes, sectionBytes, slicePartial, type StoredBytes } from './message-sections.ts';
-import type { FetchAttribute } from './types.ts';
+import type { FetchAttribute, Section } from './types.ts';
 
 export interface FetchRow {
   uid: number;
@@ -90,6 +90,24 @@ function stored(row: FetchRow): StoredBytes {
   return { raw: row.raw, header: row.header, text: row.body_text, parts: row.parts };
 }
 
+/**
+ * A literal cannot carry NUL (RFC 3501 §4.3; literal8 is for BINARY only, RFC 3516 §4.2). Content
+ * with NUL (binary APPENDed with literal8) is sent as a server that had converted it on APPEND
+ * would: a part's body base64-encoded; anywhere else each NUL becomes a space. BINARY[] returns
+ * the bytes as they are.
+ */
+const WHOLE: Section = { part: [], text: null, fields: [] };
+
+function wireSafe(bytes: Buffer, section: Section): Buffer {
+  if (!bytes.includes(0)) return bytes;
+  if (section.part.length > 0 && section.text === null) {
+    return Buffer.from(bytes.toString('base64').replace(/.{76}/g, '$&\r\n'), 'latin1');
+  }
+  const copy = Buffer.from(bytes);
+  for (let i = copy.indexOf(0); i >= 0; i = copy.indexOf(0, i + 1)) copy[i] = 0x20;
+  return copy;
+}
+
 /** The parenthesised data items of `* n FETCH (…)` for one message. */
 export function fetchItems(row: FetchRow, attributes: readonly FetchAttribute[], o: ItemOptions): ResponseValue[] {
   const out: ResponseValue[] = [];
@@ -108,12 +126,12 @@ export function fetchItems(row: FetchRow, attributes: readonly FetchAttribute[],
       case 'envelope': out.push(atom('ENVELOPE'), imapValueFromJson(row.envelope ?? null) as ResponseValue); break;
       case 'body': out.push(atom('BODY'), imapValueFromJson(row.body ?? null) as ResponseValue); break;
       case 'bodystructure': out.push(atom('BODYSTRUCTURE'), imapValueFromJson(row.bodystructure ?? null) as ResponseValue); break;
-      case 'rfc822': out.push(atom('RFC822'), literal(row.raw ?? Buffer.alloc(0))); break;
-      case 'rfc822.header': out.push(atom('RFC822.HEADER'), literal(row.header ?? Buffer.alloc(0))); break;
-      case 'rfc822.text': out.push(atom('RFC822.TEXT'), literal(row.body_text ?? Buffer.alloc(0))); break;
+      case 'rfc822': out.push(atom('RFC822'), literal(wireSafe(row.raw ?? Buffer.alloc(0), WHOLE))); break;
+      case 'rfc822.header': out.push(atom('RFC822.HEADER'), literal(wireSafe(row.header ?? Buffer.alloc(0), WHOLE))); break;
+      case 'rfc822.text': out.push(atom('RFC822.TEXT'), literal(wireSafe(row.body_text ?? Buffer.alloc(0), WHOLE))); break;
       case 'section': {
         const bytes = sectionBytes(stored(row), a.section);
-        out.push(label(fetchItemLabel(a)), bytes === null ? null : literal(slicePartial(bytes, a.partial)));
+        out.push(label(fetchItemLabel(a)), bytes === null ? null : literal(slicePartial(wireSafe(bytes, a.section), a.partial)));
         break;
       }
       case 'binary': {

@@ -93,6 +93,8 @@ export async function streamFetch(s: Session, uids: SequenceSet, attributes: rea
         const msn = box.map.msnOf(row.uid);
         if (msn === 0) continue;
         const flagsChanged = seenNow.contains(row.uid);
+        // a keyword another session just set must be in FLAGS before a FETCH shows it (RFC 3501 §7.2.6)
+        if (sendsFlags || flagsChanged) box.announceKeywords(w, row.flags);
         let items;
         try {
           items = fetchItems(row, attributes, {

@@ -11,13 +11,13 @@
 // copied); the …Text() variants decode UTF-8 strictly. Keywords are matched case-insensitively,
 // because some clients send them in lower case.
 
-import { BadCharsetError, ParseError } from './grammar/errors.ts';
+import { BadCharsetError, InvalidMailboxName, ParseError } from './grammar/errors.ts';
 import { decodeUtf8Strict, isAscii } from './grammar/utf8.ts';
 import { MAX_UINT32, parseSequenceSet, type SequenceSetSpec } from './seqset.ts';
 import type { ByteRange, ImapDate, Section, SectionText } from './types.ts';
 import { decodeUtf7 } from './utf7.ts';
 
-export { BadCharsetError, ParseError };
+export { BadCharsetError, InvalidMailboxName, ParseError };
 
 export interface CursorOptions {
   /**
@@ -110,7 +110,12 @@ export function decodeMailboxName(bytes: Buffer, utf8Accept: boolean): string {
     name = decodeUtf8Strict(bytes, 'Mailbox name');
   } else {
     if (!isAscii(bytes)) throw new ParseError('Mailbox name has 8-bit characters; use modified UTF-7');
-    name = decodeUtf7(bytes.toString('latin1'));
+    try {
+      name = decodeUtf7(bytes.toString('latin1'));
+    } catch (e) {
+      if (e instanceof ParseError) throw new InvalidMailboxName(e.message);
+      throw e;
+    }
   }
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
@@ -513,6 +518,7 @@ export class Cursor {
     try {
       return decodeMailboxName(bytes, utf8Accept);
     } catch (e) {
+      if (e instanceof InvalidMailboxName) throw new InvalidMailboxName(e.message, start);
       if (e instanceof ParseError) throw new ParseError(e.message, start);
       throw e;
     }
@@ -536,6 +542,8 @@ export class Cursor {
     try {
       return decodeMailboxName(bytes, utf8Accept);
     } catch (e) {
+      // a pattern that is not valid modified UTF-7 can match no name; taken literally it does not
+      if (e instanceof InvalidMailboxName) return bytes.toString('latin1');
       if (e instanceof ParseError) throw new ParseError(e.message, start);
       throw e;
     }

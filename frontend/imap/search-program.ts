@@ -26,9 +26,10 @@ export function searchKeyJson(key: SearchKey, box: SelectedMailbox): Json {
       return searchKeyJson(key.key, box);
     case 'seq':
       // numbers beyond EXISTS simply match nothing in SEARCH
-      return uids(key.set.isSaved ? SequenceSet.EMPTY : box.map.uidsOfMsns(key.set.resolve(box.map.size)));
+      // `$` is the saved result, UIDs in either form (RFC 5182 §2.1)
+      return uids(key.set.isSaved ? box.map.existing(box.saved) : box.map.uidsOfMsns(key.set.resolve(box.map.size)));
     case 'uid':
-      return uids(key.set.isSaved ? SequenceSet.EMPTY : key.set.resolve(box.map.maxUid));
+      return uids(key.set.isSaved ? box.map.existing(box.saved) : key.set.resolve(box.map.maxUid));
     case 'recent':
       return uids(box.recent);
     case 'internaldate':

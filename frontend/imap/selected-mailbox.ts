@@ -49,6 +49,10 @@ export class SelectedMailbox {
   /** keywords announced in FLAGS, lower-cased → spelling */
   readonly keywords = new Map<string, string>();
   readonly row: SelectRow;
+  /** the UIDs SEARCH RETURN (SAVE) kept, which `$` denotes (RFC 5182 §2.1); empty at SELECT */
+  saved = SequenceSet.EMPTY;
+  /** CONDSTORE was just enabled: send OK [HIGHESTMODSEQ] with this command (RFC 7162 §3.1) */
+  announceHighestModseq = false;
   /** starts dirty: a change between api.mailbox_select and the hub subscription sent no hint */
   private dirty = true;
   private pendingExpunged = SequenceSet.EMPTY;
@@ -70,8 +74,10 @@ export class SelectedMailbox {
     this.map = map;
     this.uidnext = Math.max(row.uidnext, map.maxUid + 1);
     this.highestModseq = row.highestmodseq;
-    this.recent = row.read_write && row.recent_from < this.uidnext
-      ? map.existing(SequenceSet.range(row.recent_from, this.uidnext - 1)) : SequenceSet.EMPTY;
+    // only UIDs below the selected UIDNEXT were claimed by api.mailbox_select; later arrivals the
+    // UID runs already show are claimed separately (open), or another session could take them too
+    this.recent = row.recent_from < row.uidnext
+      ? map.existing(SequenceSet.range(row.recent_from, row.uidnext - 1)) : SequenceSet.EMPTY;
     for (const k of row.keywords) this.keywords.set(k.toLowerCase(), k);
     this.existsSent = map.size;
     this.recentSent = this.recent.size;
@@ -85,7 +91,20 @@ export class SelectedMailbox {
     const db = session.ctx.db;
     const [row] = await db.call<SelectRow & Record<string, unknown>>('mailbox_select', session.userId, name, readWrite);
     const runs = await db.call<{ lo: number; hi: number }>('mailbox_uid_runs', session.userId, row.mailbox);
-    return new SelectedMailbox(session, name, row, MsnMap.fromRuns(runs.map((r) => [r.lo, r.hi] as const)));
+    const box = new SelectedMailbox(session, name, row, MsnMap.fromRuns(runs.map((r) => [r.lo, r.hi] as const)));
+    if (!box.readOnly && box.map.maxUid >= row.uidnext) await box.claimRecent();
+    return box;
+  }
+
+  /** Takes the \Recent messages among the UIDs the map holds that no session has claimed yet. */
+  private async claimRecent(): Promise<void> {
+    const s = this.session;
+    const [claim] = await s.ctx.db.call<{ recent_from: number; recent_to: number }>(
+      'mailbox_recent_claim', s.userId, this.id, this.map.maxUid + 1);
+    if (claim && claim.recent_from < claim.recent_to) {
+      this.recent = this.recent.union(this.map.existing(SequenceSet.range(claim.recent_from, claim.recent_to - 1)));
+    }
+    this.recentSent = this.recent.size;
   }
 
   get exists(): number {
@@ -126,14 +145,14 @@ export class SelectedMailbox {
 
   /** MSNs as the client wrote them → UIDs. An MSN beyond EXISTS is a BAD (RFC 9051 §6.4.8). */
   uidsOfMsnSpec(spec: SequenceSetSpec): SequenceSet {
-    if (spec.isSaved) return SequenceSet.EMPTY;
+    if (spec.isSaved) return this.map.existing(this.saved);
     if (spec.highest > this.map.size) throw bad('Invalid message sequence number');
     return this.map.uidsOfMsns(spec.resolve(this.map.size));
   }
 
   /** UIDs as the client wrote them (* is the highest UID in use), limited to existing messages. */
   uidsOfUidSpec(spec: SequenceSetSpec): SequenceSet {
-    if (spec.isSaved) return SequenceSet.EMPTY;
+    if (spec.isSaved) return this.map.existing(this.saved);
     return this.map.existing(spec.resolve(this.map.maxUid));
   }
 
@@ -255,11 +274,9 @@ export class SelectedMailbox {
       }
       this.uidnext = Math.max(this.uidnext, this.map.maxUid + 1);
       if (!this.readOnly) {
-        const [claim] = await s.ctx.db.call<{ recent_from: number; recent_to: number }>(
-          'mailbox_recent_claim', s.userId, this.id, this.map.maxUid + 1);
-        if (claim && claim.recent_from < claim.recent_to) {
-          this.recent = this.recent.union(this.map.existing(SequenceSet.range(claim.recent_from, claim.recent_to - 1)));
-        }
+        const sent = this.recentSent;
+        await this.claimRecent();
+        this.recentSent = sent;
       }
     }
     this.highestModseq = newest;
@@ -277,6 +294,10 @@ export class SelectedMailbox {
     if (this.recent.size !== this.recentSent) {
       w.untagged(this.recent.size, atom('RECENT'));
       this.recentSent = this.recent.size;
+    }
+    if (this.announceHighestModseq) {
+      this.announceHighestModseq = false;
+      w.status('OK', Code.highestModseq(this.highestModseq), 'Highest');
     }
     if (this.pendingFlags.size > 0) {
       const uids = [...this.pendingFlags.keys()].sort((a, b) => a - b);

@@ -180,7 +180,13 @@ export class SequenceSet implements Iterable<number> {
    */
   toPgMultirange(): string {
     const parts: string[] = [];
-    for (let i = 0; i < this.r.length; i += 2) parts.push(`[${this.r[i]},${this.r[i + 1] + 1})`);
+    // UIDs are int4 in the database: a client's 1:4294967295 must not overflow the range type, and
+    // nothing above 2^31-2 can exist, so the set is cut there
+    const top = 2147483646;
+    for (let i = 0; i < this.r.length; i += 2) {
+      if (this.r[i] > top) break;
+      parts.push(`[${this.r[i]},${Math.min(this.r[i + 1], top) + 1})`);
+    }
     return `{${parts.join(',')}}`;
   }
 

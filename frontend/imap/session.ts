@@ -71,6 +71,8 @@ export class Session {
 
   /** RFC 7162 §3.1: a CONDSTORE-enabling command was used. */
   enableCondstore(): void {
+    // §3.1: enabled while a mailbox is selected, the client learns its HIGHESTMODSEQ now
+    if (!this.condstore && this.selected) this.selected.announceHighestModseq = true;
     this.enabled.add('CONDSTORE');
   }
 

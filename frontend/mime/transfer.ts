@@ -47,17 +47,31 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === CR || c === LF;
 }
 
-/** RFC 2045 §6.7, keeping anything that is not a valid escape as it stands. */
+/**
+ * RFC 2045 §6.7, keeping anything that is not a valid escape as it stands. Rule 3: white space at
+ * the end of an encoded line is transport padding and is deleted (an encoded =20 or =09 stays).
+ */
 export function decodeQuotedPrintable(body: Buffer): Buffer {
   const out = Buffer.allocUnsafe(body.length);
   let n = 0;
+  /** where the run of literal blanks at the end of the output started, or -1 */
+  let blanks = -1;
   const len = body.length;
   for (let i = 0; i < len; i++) {
     const c = body[i];
     if (c !== EQ) {
+      if (c === 0x20 || c === 0x09) {
+        if (blanks < 0) blanks = n;
+      } else if (c === LF || (c === CR && body[i + 1] === LF)) {
+        if (blanks >= 0) n = blanks;
+        blanks = -1;
+      } else {
+        blanks = -1;
+      }
       out[n++] = c;
       continue;
     }
+    blanks = -1;
     const h = i + 1 < len ? hexDigit(body[i + 1]) : -1;
     const l = i + 2 < len ? hexDigit(body[i + 2]) : -1;
     if (h >= 0 && l >= 0) {
@@ -73,5 +87,6 @@ export function decodeQuotedPrintable(body: Buffer): Buffer {
     if (j >= len) { i = j; continue; }
     out[n++] = c;
   }
+  if (blanks >= 0) n = blanks;
   return out.subarray(0, n);
 }

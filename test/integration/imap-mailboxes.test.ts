@@ -32,7 +32,8 @@ describe('imap mailboxes', () => {
     const ex = await c.exec('EXAMINE inbox');
     assert.match(ex.line, /OK \[READ-ONLY\]/);
     assert.ok(ex.untagged.includes('* 2 EXISTS'));
-    assert.ok(ex.untagged.includes('* 0 RECENT'));
+    // EXAMINE reports the \Recent count but leaves the messages recent for a SELECT
+    assert.ok(ex.untagged.includes('* 2 RECENT'), ex.untagged.join('\n'));
     assert.ok(ex.untagged.includes('* OK [PERMANENTFLAGS ()] No permanent flags permitted'), ex.untagged.join('\n'));
     const sel = await c.exec('SELECT INBOX');
     assert.match(sel.line, /OK \[READ-WRITE\]/);
@@ -115,7 +116,7 @@ describe('imap mailboxes', () => {
     assert.equal((await c.exec('RENAME Counted2 Counted')).status, 'OK');
     await c.exec('DELETE Sub/Child');
     const gone = await c.exec('LIST (SUBSCRIBED) "" Sub/*');
-    assert.deepEqual(gone.untagged, ['* LIST (\\NonExistent \\Noselect \\HasNoChildren \\Subscribed) "/" "Sub/Child"']);
+    assert.deepEqual(gone.untagged, ['* LIST (\\NonExistent \\HasNoChildren \\Subscribed) "/" "Sub/Child"']);
     assert.equal((await c.exec('UNSUBSCRIBE Sub/Child')).status, 'OK');
     assert.deepEqual((await c.exec('LSUB "" Sub*')).untagged, []);
   });
@@ -144,7 +145,8 @@ describe('imap mailboxes', () => {
   it('names are modified UTF-7, or UTF-8 after ENABLE UTF8=ACCEPT; INBOX is case-insensitive', async () => {
     assert.equal((await c.exec('CREATE "Entw&APw-rfe"')).status, 'OK');
     assert.deepEqual((await c.exec('LIST "" Entw*')).untagged, ['* LIST (\\HasNoChildren) "/" "Entw&APw-rfe"']);
-    assert.equal((await c.exec('CREATE "Bad&Jjo"')).status, 'BAD');
+    // not modified UTF-7, so no such name can exist: NO (imaptest's atoms test), not BAD
+    assert.equal((await c.exec('CREATE "Bad&Jjo"')).status, 'NO');
     assert.deepEqual((await c.exec('LIST "" inBOX')).untagged, ['* LIST (\\HasNoChildren) "/" "INBOX"']);
     const ns = await c.exec('NAMESPACE');
     assert.deepEqual(ns.untagged, ['* NAMESPACE (("" "/")) (("Other Users/" "/")) NIL']);

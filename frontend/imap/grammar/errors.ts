@@ -18,6 +18,18 @@ export class ParseError extends Error {
 }
 
 /**
+ * A mailbox name that is well-formed IMAP but not valid modified UTF-7 (RFC 3501 §5.1.3). It names
+ * no mailbox that can exist, so the command fails with NO, as for any other missing mailbox,
+ * rather than BAD: the syntax of the command is fine.
+ */
+export class InvalidMailboxName extends ParseError {
+  constructor(message: string, position?: number) {
+    super(message, position);
+    this.name = 'InvalidMailboxName';
+  }
+}
+
+/**
  * A SEARCH, SORT or THREAD named a charset we cannot decode. This is not a syntax error: RFC 3501
  * §6.4.4 answers it with `NO [BADCHARSET (…)]`, listing `supported`.
  */

@@ -56,7 +56,8 @@ export async function streamFetch(s: Session, uids: SequenceSet, attributes: rea
   const w = s.writer();
   for (const batch of batches(uids, FETCH_BATCH)) {
     let seenNow = SequenceSet.EMPTY;
-    if (o.setSeen && !box.readOnly) {
+    // RFC 4314 §4: without the s right the data is still returned, \Seen is just not set
+    if (o.setSeen && !box.readOnly && box.row.rights.includes('s')) {
       const changed = await db.call<{ uid: number; modseq: number; changed: boolean }>(
         'flags_store', s.userId, box.id, batch.toPgMultirange(), '+', ['\\Seen'], null);
       const done = changed.filter((r) => r.changed);

@@ -100,6 +100,9 @@ describe('imap ACL', () => {
     assert.match(del.line, /\[NOPERM\]/);
     assert.match((await bob.exec('STORE 1 +FLAGS (\\Seen)')).line, /NO \[NOPERM\]/);
     assert.equal((await bob.exec('STORE 1 +FLAGS ($Label)')).status, 'OK');
+    // RFC 4314 §4: without s a non-PEEK body fetch returns the data and just leaves \Seen alone
+    const fetched = await bob.exec('FETCH 2 BODY[]');
+    assert.equal(fetched.status, 'OK', fetched.line);
     const flags = await db.admin.query(`select bool_or(deleted) d, bool_or(seen) s from mail.mailbox_messages mm
       join mail.mailboxes b on b.id = mm.mailbox where b.name = 'Shared'`);
     assert.deepEqual(flags.rows[0], { d: false, s: false });

@@ -117,7 +117,28 @@ begin
     from d join alloc a on a.id = d.b
    order by d.ord;
 
-  -- 4. Quota (RFC 9208): the counters were updated by the insert's statement trigger.
+  -- 4. Thread ids (RFC 8474 THREADID), computed once here: a new message joins the thread of the
+  -- oldest message of the same owner it refers to (References oldest first, then In-Reply-To);
+  -- otherwise it starts a thread of its own. The rows just inserted are those carrying the
+  -- modseq this call took for each mailbox (found through the (mailbox, modseq) index).
+  update mail.mailbox_messages mm
+     set thread_root = coalesce((
+           select coalesce(p.thread_root, p.message)
+             from mail.messages nm
+             cross join lateral unnest(nm.refs || nm.in_reply_to) with ordinality as r(id, ord)
+             join mail.messages pm on pm.message_id = r.id
+             join mail.mailbox_messages p on p.message = pm.id
+             join mail.mailboxes pb on pb.id = p.mailbox
+            where nm.id = mm.message and pb.owner = b.owner and pm.id <> nm.id
+            order by r.ord, p.mailbox, p.uid
+            limit 1), mm.message)
+    from mail.mailboxes b
+   where b.id = mm.mailbox
+     and b.id in (select (e->>'b')::int from jsonb_array_elements(p_deliveries) e)
+     and mm.modseq = b.nextmodseq - 1
+     and mm.thread_root is null;
+
+  -- 5. Quota (RFC 9208): the counters were updated by the insert's statement trigger.
   if p_check_quota and exists (
       select 1 from mail.users u
        where u.id in (select b.owner from mail.mailboxes b

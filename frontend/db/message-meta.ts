@@ -45,6 +45,22 @@ function displayKey(list: Address[]): string {
   return (a.name?.trim() || (a.domain ? `${a.localpart}@${a.domain}` : a.localpart)).toLowerCase();
 }
 
+/** The group name when an ENVELOPE address list starts with a group (RFC 3501 §7.4.2: a group
+ *  start is (NIL NIL "name" NIL)). RFC 5256 sorts by the first address's mailbox, which for a group
+ *  is the group name, not its first member. */
+function leadingGroup(envelope: ImapValue, field: number): string | null {
+  if (!Array.isArray(envelope)) return null;
+  const list = envelope[field];
+  if (!Array.isArray(list) || !Array.isArray(list[0])) return null;
+  const [, , mailbox, host] = list[0];
+  if (host !== null || mailbox === null || typeof mailbox === 'number' || Array.isArray(mailbox)) return null;
+  return (Buffer.isBuffer(mailbox) ? mailbox.toString('utf8') : mailbox).toLowerCase();
+}
+
+const ENVELOPE_FROM = 2;
+const ENVELOPE_TO = 5;
+const ENVELOPE_CC = 6;
+
 export function messageMeta(p: ParsedMessage): Record<string, unknown> {
   return {
     headerSize: p.headerSize,
@@ -59,11 +75,11 @@ export function messageMeta(p: ParsedMessage): Record<string, unknown> {
     toText: stripNul(addressText(p.to)),
     ccText: stripNul(addressText(p.cc)),
     bccText: stripNul(addressText(p.bcc)),
-    sortFrom: stripNul(sortKey(p.from)),
-    sortTo: stripNul(sortKey(p.to)),
-    sortCc: stripNul(sortKey(p.cc)),
-    displayFrom: stripNul(displayKey(p.from)),
-    displayTo: stripNul(displayKey(p.to)),
+    sortFrom: stripNul(leadingGroup(p.envelope, ENVELOPE_FROM) ?? sortKey(p.from)),
+    sortTo: stripNul(leadingGroup(p.envelope, ENVELOPE_TO) ?? sortKey(p.to)),
+    sortCc: stripNul(leadingGroup(p.envelope, ENVELOPE_CC) ?? sortKey(p.cc)),
+    displayFrom: stripNul(leadingGroup(p.envelope, ENVELOPE_FROM) ?? displayKey(p.from)),
+    displayTo: stripNul(leadingGroup(p.envelope, ENVELOPE_TO) ?? displayKey(p.to)),
     sentDate: p.date && !Number.isNaN(p.date.getTime()) ? p.date.toISOString() : null,
     messageId: p.messageId === null ? null : stripNul(p.messageId),
     inReplyTo: p.inReplyTo.map(stripNul),

@@ -141,6 +141,22 @@ describe('sql: message store', () => {
     await assert.rejects(db.api.query('select api.mailbox_delete($1, $2)', [alice.id, 'inbox']), (e: { code?: string }) => e.code === 'AXPRM');
   });
 
+  it('gives a reply the thread id of the message it refers to, computed at injection', async () => {
+    const root = Buffer.from('From: a@x\r\nMessage-ID: <root@x>\r\nSubject: t\r\n\r\nroot\r\n');
+    const [r] = await inject(db.api, alice.id, [root], [{ m: 1, b: archive }]);
+    const reply = Buffer.from('From: b@x\r\nMessage-ID: <reply@x>\r\nReferences: <root@x>\r\nSubject: Re: t\r\n\r\nreply\r\n');
+    const other = Buffer.from('From: b@x\r\nMessage-ID: <other@x>\r\nSubject: other\r\n\r\nother\r\n');
+    const rows = await inject(db.api, alice.id, [reply, other], [{ m: 1, b: alice.inbox }, { m: 2, b: alice.inbox }]);
+    const f = (await db.api.query(`select uid, message, thread_root from api.messages_fetch($1, $2, $3, '{}')`,
+      [alice.id, alice.inbox, `{[${rows[0].uid},${rows[1].uid + 1})}`])).rows;
+    assert.equal(Number(f[0].thread_root), r.message);
+    assert.equal(Number(f[1].thread_root), Number(f[1].message));
+    // bob's copy of a reply does not join alice's thread
+    const [b] = await inject(db.api, bob.id, [reply], [{ m: 1, b: bob.inbox }]);
+    const fb = (await db.api.query(`select thread_root from api.messages_fetch($1, $2, $3, '{}')`, [bob.id, bob.inbox, `{[${b.uid},${b.uid + 1})}`])).rows;
+    assert.equal(Number(fb[0].thread_root), b.message);
+  });
+
   it('verifies passwords through SCRAM StoredKey without ever seeing them', async () => {
     const { storedKey, clientProof } = await import('../../frontend/auth/scram.ts');
     const [{ salt, iterations }] = (await db.api.query('select * from api.auth_challenge($1)', ['ALICE'])).rows;

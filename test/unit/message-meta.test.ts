@@ -14,4 +14,13 @@ describe('db: message meta for mail.inject', () => {
     const v = [Buffer.from([0xe9, 0x41]), 'x', null, 3, [Buffer.from('a')]];
     assert.deepEqual(imapValueFromJson(JSON.parse(JSON.stringify(imapValueToJson(v)))), v);
   });
+
+  it('sorts by a leading group\'s name, as RFC 5256 takes the first address\'s mailbox', () => {
+    const m = messageMeta(parseMessage(Buffer.from('From: Zed <zed@x.org>\r\nTo: team: a@x.org, b@x.org;\r\nCc: c@x.org\r\n\r\nx\r\n')));
+    assert.equal(m.sortTo, 'team');
+    assert.equal(m.displayTo, 'team');
+    assert.equal(m.sortCc, 'c');
+    assert.equal(m.sortFrom, 'zed');
+    assert.equal(m.displayFrom, 'zed');
+  });
 });

@@ -172,11 +172,15 @@ language sql stable as $$
     from mail.mailboxes b join mail.users u on u.id = b.owner where b.id = p_mailbox
 $$;
 
--- Turns a UID set given as a multirange text ('{[1,5),[9,10)}') into ranges for index range scans.
-create or replace function mail.uid_ranges(p_set int4multirange)
-returns table (lo int, hi int) language sql immutable as $$
-  select lower(r), upper(r) - 1 from unnest(p_set) r
+-- Whether a UID is in a set, written so that the planner sees a primary-key range condition
+-- (the set's overall span: one index range scan, whatever the number of runs) and checks
+-- membership with a binary search over the runs. An inlined SQL function, so the conditions land
+-- in the caller's query. Joining unnest(set) as ranges instead risks a nested loop per run.
+create or replace function mail.uid_in(p_uid int, p_set int4multirange) returns boolean
+language sql immutable as $$
+  select p_uid >= lower(p_set) and p_uid < upper(p_set) and p_uid <@ p_set
 $$;
+
 
 -- XOR of two equal-length byte strings (SCRAM: ClientKey = ClientProof XOR ClientSignature).
 create or replace function mail.bytea_xor(a bytea, b bytea) returns bytea

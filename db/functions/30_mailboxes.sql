@@ -68,12 +68,9 @@ declare
 begin
   return query
   with gone as (
-    -- the UID set is joined as ranges (uid between lo and hi) so each range is a primary-key
-    -- range scan; `uid <@ multirange` could not use the index
     delete from mail.mailbox_messages mm
-     using (select lo, hi from mail.uid_ranges(coalesce(p_uids, '{[1,2147483647)}'::int4multirange))) r
      where mm.mailbox = p_mailbox
-       and mm.uid between r.lo and r.hi
+       and (p_uids is null or mail.uid_in(mm.uid, p_uids))
        and (not p_only_deleted or mm.deleted)
     returning mm.*
   ), saved as (

@@ -50,9 +50,8 @@ end $$;
 -- scans, one per run) and to what a search program matches.
 create or replace function mail.sort_source_sql(p_uids int4multirange, p_search jsonb) returns text
 language sql immutable as $$
-  select case when p_uids is null then 'mail.mailbox_messages mm'
-              else 'mail.uid_ranges($2) r join mail.mailbox_messages mm on mm.uid between r.lo and r.hi' end
-         || ' join mail.messages msg on msg.id = mm.message where mm.mailbox = $1'
+  select 'mail.mailbox_messages mm join mail.messages msg on msg.id = mm.message where mm.mailbox = $1'
+         || case when p_uids is null then '' else ' and mail.uid_in(mm.uid, $2)' end
          || case when p_search is null then '' else ' and ' || mail.search_sql(p_search) end
 $$;
 

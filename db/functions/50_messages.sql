@@ -29,9 +29,9 @@ begin
            mail.flag_list(mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft, mm.keywords),
            mm.internaldate, mm.savedate, mm.size, mm.message, coalesce(mm.thread_root, mm.message),
            null::jsonb, null::jsonb, null::jsonb, null::jsonb, null::bytea, null::bytea, null::bytea
-      from mail.uid_ranges(p_uids) r
-      join mail.mailbox_messages mm on mm.mailbox = p_mailbox and mm.uid between r.lo and r.hi
-     where p_changedsince is null or mm.modseq > p_changedsince
+      from mail.mailbox_messages mm
+     where mm.mailbox = p_mailbox and mail.uid_in(mm.uid, p_uids)
+       and (p_changedsince is null or mm.modseq > p_changedsince)
      order by mm.uid;
     return;
   end if;
@@ -46,10 +46,10 @@ begin
          case when v_header then substring(m.raw from 1 for m.header_size) end,
          case when v_raw then m.raw end,
          case when v_text then substring(m.raw from m.header_size + 1) end
-    from mail.uid_ranges(p_uids) r
-    join mail.mailbox_messages mm on mm.mailbox = p_mailbox and mm.uid between r.lo and r.hi
+    from mail.mailbox_messages mm
     join mail.messages m on m.id = mm.message
-   where p_changedsince is null or mm.modseq > p_changedsince
+   where mm.mailbox = p_mailbox and mail.uid_in(mm.uid, p_uids)
+     and (p_changedsince is null or mm.modseq > p_changedsince)
    order by mm.uid;
 end $$;
 comment on function api.messages_fetch(int, int, int4multirange, text[], bigint) is
@@ -102,8 +102,8 @@ begin
            when p_op = '+' then array(select distinct k from unnest(mm.keywords || v_kw) k order by k)
            else array(select k from unnest(mm.keywords) k where k <> all(v_kw) order by k) end as keywords,
       (mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft, mm.keywords) as before
-    from mail.uid_ranges(p_uids) r
-    join mail.mailbox_messages mm on mm.mailbox = p_mailbox and mm.uid between r.lo and r.hi
+    from mail.mailbox_messages mm
+   where mm.mailbox = p_mailbox and mail.uid_in(mm.uid, p_uids)
   ), upd as (
     update mail.mailbox_messages mm
        set seen = t.seen, answered = t.answered, flagged = t.flagged, deleted = t.deleted,
@@ -153,15 +153,15 @@ declare
 begin
   -- lock both mailboxes in id order
   perform 1 from mail.mailboxes where id in (p_src, p_dst) order by id for update;
-  select count(*) into v_count from mail.uid_ranges(p_uids) r
-    join mail.mailbox_messages mm on mm.mailbox = p_src and mm.uid between r.lo and r.hi;
+  select count(*) into v_count from mail.mailbox_messages mm
+   where mm.mailbox = p_src and mail.uid_in(mm.uid, p_uids);
   update mail.mailboxes set uidnext = uidnext + v_count, nextmodseq = nextmodseq + 1
    where id = p_dst returning uidnext - v_count, nextmodseq - 1, uidvalidity
     into v_first, v_modseq, v_validity;
   return query
   with src as (
-    select mm.*, row_number() over (order by mm.uid) as rn from mail.uid_ranges(p_uids) r
-      join mail.mailbox_messages mm on mm.mailbox = p_src and mm.uid between r.lo and r.hi
+    select mm.*, row_number() over (order by mm.uid) as rn from mail.mailbox_messages mm
+     where mm.mailbox = p_src and mail.uid_in(mm.uid, p_uids)
   ), ins as (
     insert into mail.mailbox_messages (mailbox, uid, message, modseq, internaldate, size, seen,
                                        answered, flagged, deleted, draft, keywords, thread_root)

@@ -143,8 +143,7 @@ begin
     perform mail.require_right(p_user, p_mailbox, 's');
     v_modseq := mail.next_modseq(p_mailbox);
     update mail.mailbox_messages mm set seen = true, modseq = v_modseq
-      from mail.uid_ranges(p_seen) r
-     where mm.mailbox = p_mailbox and mm.uid between r.lo and r.hi and not mm.seen
+     where mm.mailbox = p_mailbox and mail.uid_in(mm.uid, p_seen) and not mm.seen
        and (p_delete is null or not mm.uid <@ p_delete);
     get diagnostics v_seen = row_count;
     perform mail.notify_mailbox(p_mailbox);

@@ -11,6 +11,9 @@ update mail.mailboxes b set keywords = coalesce((
 drop index if exists mail.tune_mailbox_messages_unseen;
 create index mailbox_messages_unseen on mail.mailbox_messages (mailbox, uid) where not seen;
 
+-- UID sets are matched with mail.uid_in now (db/functions/10_mail_internals.sql)
+drop function if exists mail.uid_ranges(int4multirange);
+
 -- Down Migration
 drop index mail.mailbox_messages_unseen;
 alter table mail.mailboxes drop column keywords;

@@ -259,17 +259,14 @@ describe('imap compiler: ResponseWriter', () => {
     const FLAGS = atom('FLAGS');
     const SEEN = atom('\\Seen');
     let total = 0;
-    const started = Date.now();
     for (let i = 1; i <= 1_000_000; i++) {
       w.untagged(i, FETCH, [UID, i + 1000, FLAGS, [SEEN]]);
       if (w.length > 1 << 20) for (const c of w.take()) total += c.length;
     }
     for (const c of w.take()) total += c.length;
-    const elapsed = Date.now() - started;
     let expected = 0;
     for (let i = 1; i <= 1_000_000; i++) expected += `* ${i} FETCH (UID ${i + 1000} FLAGS (\\Seen))\r\n`.length;
     assert.equal(total, expected);
-    assert.ok(elapsed < 10_000, `took ${elapsed} ms`);
   });
 
   it('strings that straddle block boundaries come out intact', () => {

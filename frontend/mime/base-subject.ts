@@ -1,7 +1,8 @@
 // RFC 5256 §2.1: the base subject SORT SUBJECT and THREAD=ORDEREDSUBJECT/REFERENCES compare.
 // Case is kept (the comparison is case-insensitive and done in SQL); only whitespace is
 // normalised. Works on indices into one string, so that even hostile subjects ("[a][b][c]…"
-// a megabyte long) take linear time.
+// a megabyte long) take linear time. Pure JavaScript: THREAD (frontend/imap/threading) uses it
+// too, for whether extraction removed a reply or forward marker (REFERENCES step 5).
 
 const SPACE = 0x20;
 const LBRACKET = 0x5b;
@@ -38,18 +39,31 @@ function refwdEnd(s: string, p: number, end: number): number {
   return k < end && s.charCodeAt(k) === COLON ? k + 1 : -1;
 }
 
-/** The RFC 5256 base subject of an already RFC 2047-decoded subject. */
-export function baseSubject(decodedSubject: string): string {
+export interface SubjectAnalysis {
+  /** the base subject (case kept) */
+  base: string;
+  /** true when extraction removed a subj-refwd, a "(fwd)" trailer or a "[fwd: …]" wrapper */
+  replyOrForward: boolean;
+}
+
+/** RFC 5256 §2.1 steps 1–6 over an already RFC 2047-decoded subject. */
+export function analyseSubject(decodedSubject: string): SubjectAnalysis {
   // (1) Tabs and continuations become spaces; runs of spaces become one.
   const s = decodedSubject.replace(/[ \t\r\n]+/g, ' ');
   let start = 0;
   let end = s.length;
+  let replyOrForward = false;
   while (true) {
     // (2) Remove subj-trailers: "(fwd)" and whitespace, repeatedly.
     while (end > start) {
-      if (s.charCodeAt(end - 1) === SPACE) end--;
-      else if (end - start >= 5 && s.slice(end - 5, end).toLowerCase() === '(fwd)') end -= 5;
-      else break;
+      if (s.charCodeAt(end - 1) === SPACE) {
+        end--;
+      } else if (end - start >= 5 && s.slice(end - 5, end).toLowerCase() === '(fwd)') {
+        end -= 5;
+        replyOrForward = true;
+      } else {
+        break;
+      }
     }
     // (3)-(5) Remove subj-leaders ((*subj-blob subj-refwd) / WSP), and a leading subj-blob when
     // something remains after it, until nothing matches.
@@ -67,6 +81,7 @@ export function baseSubject(decodedSubject: string): string {
       const r = refwdEnd(s, p, end);
       if (r !== -1) {
         start = r;
+        replyOrForward = true;
         continue;
       }
       // No subj-refwd follows the blobs: step (4) removes them one at a time as long as text
@@ -78,9 +93,15 @@ export function baseSubject(decodedSubject: string): string {
     if (end - start >= 6 && s.slice(start, start + 5).toLowerCase() === '[fwd:' && s.charCodeAt(end - 1) === RBRACKET) {
       start += 5;
       end -= 1;
+      replyOrForward = true;
       continue;
     }
     break;
   }
-  return s.slice(start, end);
+  return { base: s.slice(start, end), replyOrForward };
+}
+
+/** The RFC 5256 base subject of an already RFC 2047-decoded subject. */
+export function baseSubject(decodedSubject: string): string {
+  return analyseSubject(decodedSubject).base;
 }

@@ -77,12 +77,10 @@ describe('mime baseSubject (RFC 5256 §2.1)', () => {
     }
   });
 
-  it('takes linear time on hostile subjects', () => {
-    const start = performance.now();
+  it('copes with hostile subjects (linear scans; a quadratic one would run into the test timeout)', () => {
     assert.equal(baseSubject('[a]'.repeat(200000) + 'x'), 'x');
     assert.equal(baseSubject('Re: '.repeat(200000) + 'x'), 'x');
     assert.equal(baseSubject('[fwd: '.repeat(50000) + 'x' + ']'.repeat(50000)), 'x');
     assert.equal(baseSubject('['.repeat(200000)), '['.repeat(200000));
-    assert.ok(performance.now() - start < 5000);
   });
 });

@@ -2,15 +2,13 @@
 // entry that does not exist succeeds.
 import { AUTHENTICATED, defineCommand, no } from '../command.ts';
 import { Code } from '../compiler.ts';
+import { parseAclTarget } from '../grammar/acl-rights.ts';
 
 export const deleteacl = defineCommand({
   name: 'DELETEACL',
   states: AUTHENTICATED,
   parse(c) {
-    c.space();
-    const name = c.mailbox();
-    c.space();
-    const identifier = c.astringText('Identifier');
+    const { name, identifier } = parseAclTarget(c);
     c.end();
     return { name, identifier };
   },

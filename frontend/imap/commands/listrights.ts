@@ -2,15 +2,13 @@
 // may be granted; needs the a right. The owner always has every right and nothing can change.
 import { AUTHENTICATED, defineCommand } from '../command.ts';
 import { atom, type ResponseValue } from '../compiler.ts';
+import { parseAclTarget } from '../grammar/acl-rights.ts';
 
 export const listrights = defineCommand({
   name: 'LISTRIGHTS',
   states: AUTHENTICATED,
   parse(c) {
-    c.space();
-    const name = c.mailbox();
-    c.space();
-    const identifier = c.astringText('Identifier');
+    const { name, identifier } = parseAclTarget(c);
     c.end();
     return { name, identifier };
   },

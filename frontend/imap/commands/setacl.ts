@@ -6,7 +6,7 @@
 import { sqlState } from '../../db/errors.ts';
 import { AUTHENTICATED, defineCommand, no } from '../command.ts';
 import { Code } from '../compiler.ts';
-import { parseModRights } from '../grammar/acl-rights.ts';
+import { parseAclTarget, parseModRights } from '../grammar/acl-rights.ts';
 import { ParseError } from '../parser.ts';
 
 /** Rights 0–9 are implementation-defined (RFC 4314 §2.1); this server defines none. */
@@ -18,10 +18,7 @@ export const setacl = defineCommand({
   name: 'SETACL',
   states: AUTHENTICATED,
   parse(c) {
-    c.space();
-    const name = c.mailbox();
-    c.space();
-    const identifier = c.astringText('Identifier');
+    const { name, identifier } = parseAclTarget(c);
     c.space();
     const at = c.position;
     const rights = parseModRights(c);

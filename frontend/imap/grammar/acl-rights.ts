@@ -80,3 +80,12 @@ export function withObsoleteRights(rights: string): string {
   if (/[et]/.test(rights) && !rights.includes('d')) out += 'd';
   return out;
 }
+
+/** `SP mailbox SP identifier`, the start of SETACL, DELETEACL and LISTRIGHTS (RFC 4314 §3). */
+export function parseAclTarget(c: Cursor): { name: string; identifier: string } {
+  c.space();
+  const name = c.mailbox();
+  c.space();
+  const identifier = c.astringText('Identifier');
+  return { name, identifier };
+}

@@ -1,4 +1,4 @@
-// Runs `aox` with the import-family commands (tools/bench/import-aox.ts) as a child process
+// Runs the real `aox` (tools/aox.ts, as tools/aox.mjs does) as a child process
 // against a test database, like cli-helpers.ts does for the registry's commands.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import type { TestDatabase } from '../helpers/db.ts';
 import { databaseEnv, type CliResult } from './cli-helpers.ts';
 import { formatTable } from '../../tools/lib/output.ts';
 
-const RUNNER = fileURLToPath(new URL('../../tools/bench/import-aox.ts', import.meta.url));
+const RUNNER = fileURLToPath(new URL('../../tools/aox.ts', import.meta.url));
 // absolute, since the child runs in a scratch directory where "tsx" would not resolve
 const TSX = import.meta.resolve('tsx');
 
@@ -56,7 +56,7 @@ export function aoxInProcess(db: TestDatabase) {
   const env: Record<string, string> = { ...databaseEnv(db), AOX_CONFIG: '/nonexistent/archiveopteryx.conf' };
   return async (...args: string[]): Promise<CliResult> => {
     const { buildProgram } = await import('../../tools/lib/program.ts');
-    const { commandsWithImport } = await import('../../tools/bench/import-aox-commands.ts');
+    const { commands } = await import('../../tools/aox/commands.ts');
     let stdout = '';
     let stderr = '';
     const out = {
@@ -73,7 +73,7 @@ export function aoxInProcess(db: TestDatabase) {
     const previousExitCode = process.exitCode;
     process.exitCode = 0;
     try {
-      const program = buildProgram(commandsWithImport(), out)
+      const program = buildProgram(commands, out)
         .configureOutput({ writeOut: (s) => { stdout += s; }, writeErr: (s) => { stderr += s; } });
       await program.parseAsync(['node', 'aox', ...args]);
     } catch (e) {

@@ -1,8 +1,7 @@
 // Loads the data set into aox, by the first of these that exists, so the "import" row measures
 // what an administrator gets:
 //  1. the `aox import` command (tools/aox/import.ts) as a child process, start-up included, the way
-//     tools/bench/import.ts runs it (through its runner tools/bench/import-aox.ts when present,
-//     which registers the command even before tools/aox/commands.ts lists it);
+//     tools/bench/import.ts runs it (tools/aox.ts);
 //  2. aox's import pipeline in this process (tools/import: readMbox → runImport → PgImportStore),
 //     loaded at run time and checked for the functions used, because it is written in parallel;
 //  3. the same work done here: frontend/mime parseMessage + message-meta, stored in batches by
@@ -168,7 +167,7 @@ async function loadWithSql(o: LoadOptions): Promise<LoadResult> {
 // ---- the aox import command ----------------------------------------------------------------------
 
 const CLI_COMMAND = fileURLToPath(new URL('../aox/import.ts', import.meta.url));
-const CLI_RUNNERS = [fileURLToPath(new URL('./import-aox.ts', import.meta.url)), fileURLToPath(new URL('../aox.ts', import.meta.url))];
+const CLI_RUNNERS = [fileURLToPath(new URL('../aox.ts', import.meta.url))];
 const CLI_TIMEOUT_MS = 12 * 3600_000;
 
 function runCli(runner: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {

@@ -28,7 +28,7 @@ import { loadCorpus, mboxRoundTrip, writeMbox, type CorpusMessage } from './impo
 import { describeMachine, machineInfo } from './machine.ts';
 import { freePort } from './net-util.ts';
 
-const RUNNER = fileURLToPath(new URL('./import-aox.ts', import.meta.url));
+const RUNNER = fileURLToPath(new URL('../aox.ts', import.meta.url));
 const RESULTS = fileURLToPath(new URL('../../bench-results/', import.meta.url));
 const DB_NAME = 'aox_bench_import';
 

@@ -135,58 +135,173 @@ comment on function admin.messages_import_packed(int, bytea, int[], jsonb, jsonb
   'aox import: admin.messages_import with the messages concatenated in p_data (lengths in p_lengths) and the parsed views as one JSON array, which is far cheaper to send than bytea[] and jsonb[].';
 
 -- ---------------------------------------------------------------------------------------------
--- Retention policies (aox retain messages / aox delete messages). A policy with a mailbox covers
--- that mailbox and every mailbox below it; one without covers every mailbox. A message is
--- expunged by vacuum when it is older (by internal date) than the shortest delete policy covering
--- it AND older than every retain policy covering it: retain wins over delete. A retain policy
--- also keeps expunged messages restorable (aox undelete) until they are older than it.
+-- Searches of the admin commands (aox undelete, retention policies with a search). p_term is the
+-- JSON form of an expression (tools/lib/search-terms.ts): {"op": "all" | "and" | "or" | "not" |
+-- "uid" | "from" | "to" | "cc" | "subject" | "reason" | "since" | "before" | "on" |
+-- "deleted-since" | "deleted-before", …}. reason and deleted-* only make sense for expunged
+-- messages; p_expunged says whether they are allowed.
 
--- For each mailbox (live or deleted) covered by any policy: the shortest delete and the longest
--- retain duration, in days (null when none applies).
-create or replace function mail.retention_thresholds()
-returns table (mailbox int, delete_days int, retain_days int)
+-- Raises AXBAD unless p_term is a well-formed search; called before a search is stored or run, so
+-- a DBA's typo is an error and not a policy that never matches.
+create or replace function mail.selector_check(p_term jsonb, p_expunged boolean) returns void
+language plpgsql immutable as $$
+declare
+  v_op text := p_term->>'op';
+  v_t jsonb;
+begin
+  if jsonb_typeof(p_term) is distinct from 'object' then
+    perform mail.fail('AXBAD', 'a search term must be a JSON object');
+  end if;
+  case
+    when v_op = 'all' then null;
+    when v_op in ('and', 'or') then
+      if jsonb_typeof(p_term->'terms') is distinct from 'array' or jsonb_array_length(p_term->'terms') = 0 then
+        perform mail.fail('AXBAD', v_op || ' needs a non-empty array of terms');
+      end if;
+      for v_t in select jsonb_array_elements(p_term->'terms') loop
+        perform mail.selector_check(v_t, p_expunged);
+      end loop;
+    when v_op = 'not' then perform mail.selector_check(p_term->'term', p_expunged);
+    when v_op = 'uid' then perform (p_term->>'set')::int4multirange;
+    when v_op in ('from', 'to', 'cc', 'subject') or (p_expunged and v_op = 'reason') then
+      if jsonb_typeof(p_term->'text') is distinct from 'string' then
+        perform mail.fail('AXBAD', v_op || ' needs a text');
+      end if;
+    when v_op in ('since', 'before', 'on') or (p_expunged and v_op in ('deleted-since', 'deleted-before')) then
+      perform (p_term->>'date')::date;
+    else
+      perform mail.fail('AXBAD', 'unknown search term: ' || coalesce(v_op, 'null'));
+  end case;
+exception
+  when invalid_datetime_format or datetime_field_overflow or invalid_text_representation
+       or data_exception then
+    perform mail.fail('AXBAD', 'malformed search term: ' || p_term::text);
+end $$;
+
+-- Does a message (live: p_deleted_at and p_reason null; or expunged) match a search?
+create or replace function mail.selector_match(p_term jsonb, p_uid int, p_internaldate timestamptz,
+                                               p_deleted_at timestamptz, p_reason text, m mail.messages)
+returns boolean language plpgsql stable as $$
+declare
+  v_op text := p_term->>'op';
+  v_t jsonb;
+  v_day timestamptz;
+begin
+  if v_op in ('since', 'before', 'on', 'deleted-since', 'deleted-before') then
+    -- IMAP dates are whole days (RFC 3501 §6.4.4); days are taken in UTC
+    v_day := ((p_term->>'date')::date)::timestamp at time zone 'UTC';
+  end if;
+  case v_op
+    when 'all' then return true;
+    when 'and' then
+      for v_t in select jsonb_array_elements(p_term->'terms') loop
+        if not mail.selector_match(v_t, p_uid, p_internaldate, p_deleted_at, p_reason, m) then return false; end if;
+      end loop;
+      return true;
+    when 'or' then
+      for v_t in select jsonb_array_elements(p_term->'terms') loop
+        if mail.selector_match(v_t, p_uid, p_internaldate, p_deleted_at, p_reason, m) then return true; end if;
+      end loop;
+      return false;
+    when 'not' then return not mail.selector_match(p_term->'term', p_uid, p_internaldate, p_deleted_at, p_reason, m);
+    when 'uid' then return p_uid <@ (p_term->>'set')::int4multirange;
+    when 'from' then return strpos(lower(m.from_text), lower(p_term->>'text')) > 0;
+    when 'to' then return strpos(lower(m.to_text), lower(p_term->>'text')) > 0;
+    when 'cc' then return strpos(lower(m.cc_text), lower(p_term->>'text')) > 0;
+    when 'subject' then return strpos(lower(coalesce(m.subject, '')), lower(p_term->>'text')) > 0;
+    when 'reason' then return strpos(lower(coalesce(p_reason, '')), lower(p_term->>'text')) > 0;
+    when 'since' then return p_internaldate >= v_day;
+    when 'before' then return p_internaldate < v_day;
+    when 'on' then return p_internaldate >= v_day and p_internaldate < v_day + interval '1 day';
+    when 'deleted-since' then return p_deleted_at >= v_day;
+    when 'deleted-before' then return p_deleted_at < v_day;
+    else
+      perform mail.fail('AXBAD', 'unknown search term: ' || coalesce(v_op, 'null'));
+  end case;
+  return false;
+end $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Retention policies (aox retain messages / aox delete messages), as in Archiveopteryx. A policy
+-- with a mailbox covers that mailbox and every mailbox below it; one without covers every
+-- mailbox; one with a selector covers only the messages matching that search. A message is
+-- expunged by vacuum when it is older (by internal date) than the shortest delete policy covering
+-- it AND older than every retain policy covering it: retain wins over delete, and a retain policy
+-- without a duration (forever) keeps what it covers for good. A retain policy also keeps expunged
+-- messages restorable (aox undelete) until they are older than it.
+
+-- Every (policy, mailbox) pair where the policy covers the mailbox (live or deleted). days is
+-- null for retain-forever.
+create or replace function mail.retention_coverage()
+returns table (policy int, action text, days int, selector jsonb, mailbox int)
 language sql stable as $$
-  select b.id, min(p.duration_days) filter (where p.action = 'delete'),
-               max(p.duration_days) filter (where p.action = 'retain')
+  select p.id, p.action, p.duration_days, p.selector, b.id
     from mail.retention_policies p
     left join mail.mailboxes pb on pb.id = p.mailbox
     join mail.mailboxes b on p.mailbox is null or b.id = pb.id
                           or (b.owner = pb.owner and left(b.name, length(pb.name) + 1) = pb.name || '/')
-   where p.selector is null
-   group by b.id
 $$;
 
+-- Is a message (live or expunged) still kept by a retain policy? p_cov is the temporary copy of
+-- mail.retention_coverage() that vacuum makes once.
+create or replace function mail.retained(p_mailbox int, p_uid int, p_internaldate timestamptz,
+                                         p_deleted_at timestamptz, p_reason text, p_message bigint)
+returns boolean language plpgsql stable as $$
+begin
+  -- plpgsql, not sql: the temporary table exists only while vacuum runs
+  return exists (
+    select 1 from pg_temp.retention_cov c
+     where c.mailbox = p_mailbox and c.action = 'retain'
+       and (c.days is null or p_internaldate >= now() - make_interval(days => c.days))
+       and (c.selector is null
+            or mail.selector_match(c.selector, p_uid, p_internaldate, p_deleted_at, p_reason,
+                                   (select m from mail.messages m where m.id = p_message))));
+end $$;
+
 create or replace function admin.retention_set(p_action text, p_days int, p_owner_login text default null,
-                                               p_name text default null)
+                                               p_name text default null, p_selector jsonb default null)
 returns int
 language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
   v_box int;
   v_id int;
 begin
-  if p_action not in ('retain', 'delete') then
+  if p_action is null or p_action not in ('retain', 'delete') then
     perform mail.fail('AXBAD', 'the action is retain or delete');
   end if;
-  if p_days is null or p_days < 0 then
-    perform mail.fail('AXBAD', 'the duration is a number of days, 0 to remove the policy');
+  if (p_days is null and p_action <> 'retain') or p_days < 0 then
+    perform mail.fail('AXBAD', 'the duration is a number of days (0 removes the policy), or null for a retain policy without end');
+  end if;
+  if p_selector is not null then
+    perform mail.selector_check(p_selector, false);
+    if p_selector->>'op' = 'all' then
+      p_selector := null;   -- "all" is no condition: the unconditional policy of that scope
+    end if;
   end if;
   if p_owner_login is not null then
     v_box := mail.mailbox_by_name(mail.user_by_login(p_owner_login), p_name);
   end if;
+  -- one policy per action, scope and search: set its duration, or remove it with 0 days
   if p_days = 0 then
     delete from mail.retention_policies p
-     where p.action = p_action and coalesce(p.mailbox, 0) = coalesce(v_box, 0) and p.selector is null;
+     where p.action = p_action and coalesce(p.mailbox, 0) = coalesce(v_box, 0)
+       and p.selector is not distinct from p_selector;
     return null;
   end if;
-  insert into mail.retention_policies (action, duration_days, mailbox)
-  values (p_action, p_days, v_box)
-  on conflict (action, coalesce(mailbox, 0)) where selector is null
-  do update set duration_days = excluded.duration_days, created_at = now()
-  returning id into v_id;
+  update mail.retention_policies p set duration_days = p_days, created_at = now()
+   where p.action = p_action and coalesce(p.mailbox, 0) = coalesce(v_box, 0)
+     and p.selector is not distinct from p_selector
+  returning p.id into v_id;
+  if v_id is null then
+    -- two admins setting the same new policy at once: the unique indexes make one of them fail
+    insert into mail.retention_policies (action, duration_days, mailbox, selector)
+    values (p_action, p_days, v_box, p_selector)
+    returning id into v_id;
+  end if;
   return v_id;
 end $$;
-comment on function admin.retention_set(text, int, text, text) is
-  'aox retain|delete messages: sets the retain or delete policy (days) of one mailbox (owner login, name) and its children, or of all mailboxes when p_owner_login is null; 0 days removes it. Retain wins over delete.';
+comment on function admin.retention_set(text, int, text, text, jsonb) is
+  'aox retain|delete messages: sets the retain or delete policy (days; null: retain forever) of one mailbox (owner login, name) and its children, or of all mailboxes when p_owner_login is null, optionally only for messages matching p_selector (a search as in admin.undelete); 0 days removes it. Retain wins over delete.';
 
 create or replace function admin.retention_remove(p_id int) returns void
 language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
@@ -198,32 +313,45 @@ begin
 end $$;
 comment on function admin.retention_remove(int) is 'Removes a retention policy by id (as listed by admin.retention_list).';
 
-create or replace function admin.retention_list()
+-- With a mailbox: only the policies that apply to it (every-mailbox ones, its own, its parents').
+create or replace function admin.retention_list(p_owner_login text default null, p_name text default null)
 returns table (id int, action text, days int, mailbox text, selector jsonb, created_at timestamptz,
                affected bigint)
-language sql stable security definer set search_path = pg_catalog, pg_temp as $$
-  -- affected: messages older than the policy's duration in the mailboxes it covers right now
+language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_box int;
+begin
+  if p_owner_login is not null then
+    v_box := mail.mailbox_by_name(mail.user_by_login(p_owner_login), p_name);
+  end if;
+  return query
+  -- affected: current messages older than the policy's duration (all of them for retain-forever)
+  -- in the mailboxes it covers that match its search
   select p.id, p.action, p.duration_days,
          case when p.mailbox is null then null else mail.mailbox_spec_of(p.mailbox) end,
          p.selector, p.created_at,
-         (select count(*) from mail.mailboxes b
+         (select count(*) from mail.retention_coverage() c
+            join mail.mailboxes b on b.id = c.mailbox and b.deleted_at is null
             join mail.mailbox_messages mm on mm.mailbox = b.id
-           where b.deleted_at is null
-             and (p.mailbox is null or b.id = p.mailbox
-                  or exists (select 1 from mail.mailboxes pb where pb.id = p.mailbox and b.owner = pb.owner
-                              and left(b.name, length(pb.name) + 1) = pb.name || '/'))
-             and mm.internaldate < now() - make_interval(days => p.duration_days))
+           where c.policy = p.id
+             and (p.duration_days is null or mm.internaldate < now() - make_interval(days => p.duration_days))
+             and (p.selector is null
+                  or mail.selector_match(p.selector, mm.uid, mm.internaldate, null, null,
+                                         (select m from mail.messages m where m.id = mm.message))))
     from mail.retention_policies p
-   order by p.mailbox is not null, mail.mailbox_spec_of(p.mailbox), p.action, p.id
-$$;
-comment on function admin.retention_list() is
-  'aox show retention: every retention policy with the mailbox it covers (null: all) and how many current messages are older than its duration.';
-
+   where v_box is null
+      or exists (select 1 from mail.retention_coverage() c where c.policy = p.id and c.mailbox = v_box)
+   order by p.mailbox is not null, mail.mailbox_spec_of(p.mailbox), p.action, p.selector is not null,
+            p.selector::text, p.id;
+end $$;
+comment on function admin.retention_list(text, text) is
+  'aox show retention: every retention policy (or those applying to one mailbox) with the mailbox it covers (null: all), its search (null: every message) and how many current messages are older than its duration.';
 -- ---------------------------------------------------------------------------------------------
 -- Vacuum (aox vacuum, daily from cron).
 
 -- Expunges (into deleted_messages, reason 'retention policy') the messages that delete policies
 -- say must go. Returns how many. One modseq per touched mailbox, mailboxes locked in id order.
+-- Expects pg_temp.retention_cov (admin.vacuum makes it).
 create or replace function mail.retention_expunge(p_limit int) returns bigint
 language plpgsql as $$
 declare
@@ -231,13 +359,22 @@ declare
 begin
   create temporary table if not exists pg_temp.retention_victims (mailbox int, uid int) on commit drop;
   truncate pg_temp.retention_victims;
+  -- the shortest delete policy of each mailbox bounds the rows worth looking at (an index range
+  -- on internal date); each candidate is then checked against the policies and their searches
   insert into pg_temp.retention_victims
   select mm.mailbox, mm.uid
-    from mail.retention_thresholds() t
+    from (select c.mailbox, min(c.days) as days from pg_temp.retention_cov c
+           where c.action = 'delete' group by c.mailbox) t
     join mail.mailboxes b on b.id = t.mailbox and b.deleted_at is null
     join mail.mailbox_messages mm on mm.mailbox = t.mailbox
-   where t.delete_days is not null
-     and mm.internaldate < now() - make_interval(days => greatest(t.delete_days, coalesce(t.retain_days, 0)))
+                                 and mm.internaldate < now() - make_interval(days => t.days)
+   where exists (select 1 from pg_temp.retention_cov c
+                  where c.mailbox = mm.mailbox and c.action = 'delete'
+                    and mm.internaldate < now() - make_interval(days => c.days)
+                    and (c.selector is null
+                         or mail.selector_match(c.selector, mm.uid, mm.internaldate, null, null,
+                                                (select m from mail.messages m where m.id = mm.message))))
+     and not mail.retained(mm.mailbox, mm.uid, mm.internaldate, null, null, mm.message)
    limit p_limit;
   get diagnostics v_n = row_count;
   if v_n = 0 then
@@ -280,7 +417,12 @@ begin
     perform mail.fail('AXBAD', 'the batch size must be positive');
   end if;
 
-  -- 1. delete policies
+  -- 1. delete policies; which policy covers which mailbox is worked out once
+  create temporary table if not exists pg_temp.retention_cov on commit drop as
+    select * from mail.retention_coverage() with no data;
+  truncate pg_temp.retention_cov;
+  insert into pg_temp.retention_cov select * from mail.retention_coverage();
+  analyze pg_temp.retention_cov;
   policy_expunged := mail.retention_expunge(v_limit);
 
   -- 2. expunged messages past undelete-time, unless a retain policy still covers them; the
@@ -288,10 +430,9 @@ begin
   -- QRESYNC client that knew an older state must then be told about every UID it does not know)
   with victims as (
     select d.id from mail.deleted_messages d
-      left join mail.retention_thresholds() t on t.mailbox = d.mailbox
      where d.deleted_at < now() - make_interval(days => p_days)
-       and (t.retain_days is null or d.restored_at is not null
-            or d.internaldate < now() - make_interval(days => t.retain_days))
+       and (d.restored_at is not null
+            or not mail.retained(d.mailbox, d.uid, d.internaldate, d.deleted_at, d.reason, d.message))
      order by d.deleted_at
      limit v_limit
   ), gone as (
@@ -364,50 +505,6 @@ comment on function admin.vacuum(int, int) is
 -- ---------------------------------------------------------------------------------------------
 -- Undelete (aox undelete): brings expunged messages back with new UIDs.
 
--- Does an expunged message match an undelete search? p_term is the JSON form of the expression
--- (tools/aox/undelete-search.ts): {"op": "all" | "and" | "or" | "not" | "uid" | "from" | "to" |
--- "cc" | "subject" | "reason" | "since" | "before" | "on" | "deleted-since" | "deleted-before", …}.
-create or replace function mail.undelete_match(p_term jsonb, d mail.deleted_messages, m mail.messages)
-returns boolean language plpgsql stable as $$
-declare
-  v_op text := p_term->>'op';
-  v_t jsonb;
-  v_day timestamptz;
-begin
-  if v_op in ('since', 'before', 'on', 'deleted-since', 'deleted-before') then
-    -- IMAP dates are whole days (RFC 3501 §6.4.4); days are taken in UTC
-    v_day := ((p_term->>'date')::date)::timestamp at time zone 'UTC';
-  end if;
-  case v_op
-    when 'all' then return true;
-    when 'and' then
-      for v_t in select jsonb_array_elements(p_term->'terms') loop
-        if not mail.undelete_match(v_t, d, m) then return false; end if;
-      end loop;
-      return true;
-    when 'or' then
-      for v_t in select jsonb_array_elements(p_term->'terms') loop
-        if mail.undelete_match(v_t, d, m) then return true; end if;
-      end loop;
-      return false;
-    when 'not' then return not mail.undelete_match(p_term->'term', d, m);
-    when 'uid' then return d.uid <@ (p_term->>'set')::int4multirange;
-    when 'from' then return strpos(lower(m.from_text), lower(p_term->>'text')) > 0;
-    when 'to' then return strpos(lower(m.to_text), lower(p_term->>'text')) > 0;
-    when 'cc' then return strpos(lower(m.cc_text), lower(p_term->>'text')) > 0;
-    when 'subject' then return strpos(lower(coalesce(m.subject, '')), lower(p_term->>'text')) > 0;
-    when 'reason' then return strpos(lower(d.reason), lower(p_term->>'text')) > 0;
-    when 'since' then return d.internaldate >= v_day;
-    when 'before' then return d.internaldate < v_day;
-    when 'on' then return d.internaldate >= v_day and d.internaldate < v_day + interval '1 day';
-    when 'deleted-since' then return d.deleted_at >= v_day;
-    when 'deleted-before' then return d.deleted_at < v_day;
-    else
-      perform mail.fail('AXBAD', 'unknown undelete search term: ' || coalesce(v_op, 'null'));
-  end case;
-  return false;
-end $$;
-
 -- Restores the expunged messages of a mailbox (owner login and name) matching p_search. Expunged
 -- rows of every mailbox that ever had that name (also deleted ones: undelete after an accidental
 -- DELETE) come back into the live mailbox of that name, created if missing, with new UIDs in
@@ -427,9 +524,10 @@ declare
   v_first int;
   v_modseq bigint;
 begin
-  if p_search is null or jsonb_typeof(p_search) <> 'object' then
-    perform mail.fail('AXBAD', 'the search must be a JSON object');
+  if p_search is null then
+    perform mail.fail('AXBAD', 'a search is needed');
   end if;
+  perform mail.selector_check(p_search, true);
   if not exists (select 1 from mail.mailboxes b where b.owner = v_owner and b.name = v_name) then
     perform mail.fail('AXNEX', 'no such mailbox: /users/' || p_owner_login || '/' || p_name);
   end if;
@@ -440,7 +538,7 @@ begin
     join mail.mailboxes b on b.id = d.mailbox
     join mail.messages m on m.id = d.message
    where b.owner = v_owner and b.name = v_name and d.restored_at is null
-     and mail.undelete_match(p_search, d, m)
+     and mail.selector_match(p_search, d.uid, d.internaldate, d.deleted_at, d.reason, m)
    order by d.deleted_at, d.mailbox, d.uid
      for update of d;
   get diagnostics v_count = row_count;

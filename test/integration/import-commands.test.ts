@@ -119,7 +119,7 @@ describe('integration: aox import, vacuum, undelete, retention, tune and reparse
       assert.match(ok(await run('retain', 'messages', '3650')).stdout, /all mailboxes are kept for at least 3650 days/);
       const shown = ok(await run('show', 'retention')).stdout;
       assert.match(shown, /retain\s+3650 days\s+all mailboxes/);
-      assert.match(shown, /delete\s+30 days\s+\/users\/ann\/Ret \(and below\)\s+2 older messages/);
+      assert.match(shown, /delete\s+30 days\s+\/users\/ann\/Ret \(and below\)\s+every message\s+2 older messages/);
       const bad = await run('retain', 'messages', 'soon');
       assert.equal(bad.code, 1);
     });
@@ -154,6 +154,26 @@ describe('integration: aox import, vacuum, undelete, retention, tune and reparse
       assert.match(out, /purged expunged messages older than 49 days: 2/);  // one restored tombstone, one expunged
       assert.match(out, /purged message bodies no longer used: 1/);
       assert.equal((await run('undelete', '-n', 'ann:Ret', 'all')).stdout.trim(), 'would restore 0 messages to /users/ann/Ret');
+    });
+
+    it('policies limited by a search, retain forever, and the policies of one mailbox', async () => {
+      ok(await run('delete', 'messages', '30', 'ann:Ret'));
+      assert.match(ok(await run('retain', 'mail', 'forever', 'ann:Ret', 'subject', 'old two')).stdout,
+        /messages in \/users\/ann\/Ret and the mailboxes below it matching "subject "old two"" are kept forever/);
+      assert.equal((await run('delete', 'messages', 'forever')).code, 1);
+      const bad = await run('retain', 'messages', '5', 'ann:Ret', 'reason', 'moved');
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /only applies to expunged messages/);
+      const shown = ok(await run('show', 'retention', 'ann:Ret')).stdout;
+      assert.match(shown, /delete\s+30 days\s+\/users\/ann\/Ret \(and below\)\s+every message\s+1 older messages/);
+      assert.match(shown, /retain\s+forever\s+\/users\/ann\/Ret \(and below\)\s+subject "old two"\s+1 messages/);
+      assert.match(ok(await run('show', 'retention', 'ann:INBOX')).stdout, /no retention policy applies to \/users\/ann\/INBOX/);
+      assert.match(ok(await run('vacuum')).stdout, /expunged by retention policies: 0/);
+      assert.match(ok(await run('retain', 'messages', '0', 'ann:Ret', 'subject', 'old two')).stdout, /removed the retain policy/);
+      assert.match(ok(await run('vacuum')).stdout, /expunged by retention policies: 1/);
+      assert.deepEqual((await rows('Ret')).map((r) => r.uid), [3]);
+      ok(await run('delete', 'messages', '0', 'ann:Ret'));
+      assert.match(ok(await run('show', 'retention')).stdout, /no retention policies/);
     });
   });
 

@@ -13,8 +13,10 @@ describe('sql: retention policies', () => {
   });
   afterEach(async () => { await db.drop(); });
 
-  const set = (action: string, days: number, owner: string | null = null, name: string | null = null) =>
-    db.admin.query<{ id: number | null }>('select admin.retention_set($1, $2, $3, $4) as id', [action, days, owner, name]);
+  const set = (action: string, days: number | null, owner: string | null = null, name: string | null = null,
+               selector: object | null = null) =>
+    db.admin.query<{ id: number | null }>('select admin.retention_set($1, $2, $3, $4, $5) as id',
+      [action, days, owner, name, selector && JSON.stringify(selector)]);
   const subjects = async (mailbox: number) =>
     (await db.admin.query<{ subject: string }>(
       `select m.subject from mail.mailbox_messages mm join mail.messages m on m.id = mm.message
@@ -104,5 +106,68 @@ describe('sql: retention policies', () => {
     await set('retain', 1);
     const list = (await db.admin.query('select action, affected from admin.retention_list()')).rows;
     assert.deepEqual(list.map((x) => [x.action, Number(x.affected)]), [['retain', 2], ['delete', 1]]);
+  });
+
+  it('a policy with a search covers only the messages it matches; retain forever keeps them for good', async () => {
+    const inbox = await makeMailbox(db.admin, ann, 'INBOX');
+    await addMessages(db.admin, inbox, [
+      { subject: 'invoice 1', from: 'billing@shop.example', date: daysAgo(400) },
+      { subject: 'newsletter', from: 'news@shop.example', date: daysAgo(400) },
+      { subject: 'contract', from: 'lawyer@firm.example', date: daysAgo(4000) },
+      { subject: 'hello', from: 'friend@home.example', date: daysAgo(4000) },
+    ]);
+    await set('delete', 30, 'ann', 'INBOX', { op: 'from', text: 'SHOP.example' });
+    await set('delete', 3650, 'ann', 'INBOX');
+    await set('retain', null, null, null, { op: 'or', terms: [{ op: 'subject', text: 'invoice' }, { op: 'subject', text: 'contract' }] });
+    const r = (await db.admin.query('select * from admin.vacuum(49)')).rows[0];
+    assert.equal(Number(r.policy_expunged), 2);
+    assert.deepEqual(await subjects(inbox), ['contract', 'invoice 1']);
+
+    // the retained messages stay restorable after expunge: vacuum does not purge them
+    await db.admin.query(`select admin.retention_remove(id) from mail.retention_policies where action = 'delete'`);
+    await db.admin.query(
+      `insert into mail.deleted_messages (mailbox, uid, message, modseq, internaldate, seen, answered, flagged, draft, keywords, reason, deleted_at)
+       select mailbox, uid, message, modseq, internaldate, seen, answered, flagged, draft, keywords, 'expunged', now() - interval '100 days'
+         from mail.mailbox_messages where mailbox = $1`, [inbox]);
+    await db.admin.query(`delete from mail.mailbox_messages where mailbox = $1`, [inbox]);
+    await db.admin.query(`update mail.deleted_messages set deleted_at = now() - interval '100 days' where mailbox = $1`, [inbox]);
+    const before = await count(db.admin, `select count(*) from mail.deleted_messages where mailbox = $1`, [inbox]);
+    const v = (await db.admin.query('select * from admin.vacuum(49)')).rows[0];
+    assert.equal(Number(v.deleted_purged), before - 2);   // the two expunged by policy earlier go; the retained stay
+    assert.deepEqual((await db.admin.query(
+      `select m.subject from mail.deleted_messages d join mail.messages m on m.id = d.message
+        where d.mailbox = $1 order by m.subject`, [inbox])).rows.map((x) => x.subject), ['contract', 'invoice 1']);
+  });
+
+  it('one policy per action, scope and search; "all" is the unconditional one; bad searches are refused', async () => {
+    await makeMailbox(db.admin, ann, 'INBOX');
+    const a = (await set('delete', 30, 'ann', 'INBOX', { op: 'from', text: 'x' })).rows[0].id;
+    const b = (await set('delete', 60, 'ann', 'INBOX', { op: 'from', text: 'x' })).rows[0].id;
+    assert.equal(a, b);
+    await set('delete', 90, 'ann', 'INBOX', { op: 'from', text: 'y' });
+    await set('delete', 10, 'ann', 'INBOX', { op: 'all' });
+    const list = (await db.admin.query('select action, days, selector from admin.retention_list()')).rows;
+    assert.deepEqual(list.map((x) => [x.days, x.selector]),
+      [[10, null], [60, { op: 'from', text: 'x' }], [90, { op: 'from', text: 'y' }]]);
+    assert.equal((await set('delete', 0, 'ann', 'INBOX', { op: 'from', text: 'x' })).rows[0].id, null);
+    assert.equal(await count(db.admin, 'select count(*) from mail.retention_policies'), 2);
+    for (const bad of [{ op: 'reason', text: 'x' }, { op: 'colour' }, { op: 'since', date: 'soon' }, { op: 'and', terms: [] },
+                       { op: 'from' }, { op: 'uid', set: 'nope' }]) {
+      await assert.rejects(set('retain', 5, null, null, bad), (e: { code?: string }) => e.code === 'AXBAD', JSON.stringify(bad));
+    }
+    await assert.rejects(set('delete', null), (e: { code?: string }) => e.code === 'AXBAD');
+  });
+
+  it('lists the policies that apply to one mailbox: every-mailbox ones, its own and its parents\'', async () => {
+    await makeMailbox(db.admin, ann, 'Lists');
+    await makeMailbox(db.admin, ann, 'Lists/pg');
+    await makeMailbox(db.admin, ann, 'Other');
+    await set('retain', 100);
+    await set('delete', 30, 'ann', 'Lists');
+    await set('delete', 20, 'ann', 'Other');
+    const of = async (name: string) => (await db.admin.query('select days from admin.retention_list($1, $2)', ['ann', name])).rows.map((x) => x.days);
+    assert.deepEqual(await of('Lists/pg'), [100, 30]);
+    assert.deepEqual(await of('Other'), [100, 20]);
+    await assert.rejects(of('Nope'), (e: { code?: string }) => e.code === 'AXNEX');
   });
 });

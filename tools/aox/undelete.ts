@@ -1,12 +1,12 @@
 // aox undelete [-n] <mailbox> <search…>: brings expunged messages back (until aox vacuum purges
 // them, undelete-time days after the expunge) with new UIDs. Also works for a deleted mailbox:
 // its messages come back into a new mailbox of the same name. The search language is in
-// tools/aox/undelete-search.ts.
+// tools/lib/search-terms.ts.
 import type { AoxCommand } from '../lib/command.ts';
 import { fullMailboxName } from '../lib/names.ts';
 import { formatBytes } from '../lib/output.ts';
 import { parseMailboxArg } from '../import/mailbox-arg.ts';
-import { parseUndeleteSearch } from './undelete-search.ts';
+import { parseSearchTerms } from '../lib/search-terms.ts';
 
 interface UndeleteRow {
   old_uid: number;
@@ -32,7 +32,7 @@ export const command: AoxCommand = {
     .option('-n, --dry-run', 'list what would be restored, change nothing'),
   async run(ctx, args, options) {
     const box = parseMailboxArg(args[0]);
-    const search = parseUndeleteSearch(args.slice(1));
+    const search = parseSearchTerms(args.slice(1), 'expunged');
     const dryRun = options.dryRun === true;
     const db = await ctx.owner();
     const rows = (await db.query<UndeleteRow>('select * from admin.undelete($1, $2, $3, $4)',

@@ -1,19 +1,22 @@
-// The search language of aox undelete, shaped like IMAP SEARCH (RFC 3501 §6.4.4): terms in a
-// row must all match; "or a b", "not a" and parentheses combine them. Keys are case-insensitive:
-//   all                      every expunged message
-//   uid <set>                old UIDs, IMAP sequence-set syntax: 4, 1:9, 7:*, 1,3,10:12
+// The search language of the admin commands, shaped like IMAP SEARCH (RFC 3501 §6.4.4): terms in
+// a row must all match; "or a b", "not a" and parentheses combine them. aox undelete searches
+// expunged messages; aox retain|delete messages limit a policy to the messages a search matches.
+// Keys are case-insensitive:
+//   all                      every message
+//   uid <set>                UIDs, IMAP sequence-set syntax: 4, 1:9, 7:*, 1,3,10:12
 //   from|to|cc|subject <s>   substring of the decoded field, case-insensitive
+//   since|before|on <date>   internal date (whole UTC days), date as 2024-01-31 or 31-Jan-2024
+// and for expunged messages only (aox undelete):
 //   reason <s>               substring of why it was expunged ("expunged", "moved", "mailbox deleted",
 //                            "retention policy")
-//   since|before|on <date>   internal date (whole UTC days), date as 2024-01-31 or 31-Jan-2024
 //   deleted-since|deleted-before <date>   when it was expunged
-// The result is the JSON that admin.undelete evaluates (mail.undelete_match).
+// The result is the JSON that mail.selector_match evaluates (db/functions/70_retention.sql).
 import { CliError } from '../lib/command.ts';
 
-export type UndeleteTerm =
+export type SearchTerm =
   | { op: 'all' }
-  | { op: 'and' | 'or'; terms: UndeleteTerm[] }
-  | { op: 'not'; term: UndeleteTerm }
+  | { op: 'and' | 'or'; terms: SearchTerm[] }
+  | { op: 'not'; term: SearchTerm }
   | { op: 'uid'; set: string }
   | { op: 'from' | 'to' | 'cc' | 'subject' | 'reason'; text: string }
   | { op: 'since' | 'before' | 'on' | 'deleted-since' | 'deleted-before'; date: string };
@@ -21,6 +24,11 @@ export type UndeleteTerm =
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const TEXT_KEYS = new Set(['from', 'to', 'cc', 'subject', 'reason']);
 const DATE_KEYS = new Set(['since', 'before', 'on', 'deleted-since', 'deleted-before']);
+/** the keys that describe an expunge, meaningless for live messages */
+const EXPUNGE_KEYS = new Set(['reason', 'deleted-since', 'deleted-before']);
+
+/** What is searched: expunged messages (aox undelete) or live ones (retention policies). */
+export type SearchKind = 'expunged' | 'live';
 const MAX_UID = 2147483647;
 
 /** 2024-01-31 or 31-Jan-2024 (RFC 3501 date) → 2024-01-31. */
@@ -61,7 +69,7 @@ export function uidSetToMultirange(text: string): string {
  * starts a key word opens a group, and ")" ending a value closes one when a group is open, so a
  * value like "(no subject)" outside any group stays whole.
  */
-export function parseUndeleteSearch(words: string[]): UndeleteTerm {
+export function parseSearchTerms(words: string[], kind: SearchKind): SearchTerm {
   const tokens = [...words];
   let pos = 0;
   let depth = 0;
@@ -80,12 +88,12 @@ export function parseUndeleteSearch(words: string[]): UndeleteTerm {
     pos++;
     return w;
   };
-  const term = (): UndeleteTerm => {
+  const term = (): SearchTerm => {
     const word = take('a search key', true);
     const key = word.toLowerCase();
     if (key === '(') {
       depth++;
-      const terms: UndeleteTerm[] = [];
+      const terms: SearchTerm[] = [];
       while (pos < tokens.length && tokens[pos] !== ')') terms.push(term());
       if (pos >= tokens.length || terms.length === 0) throw new CliError('empty or unclosed parentheses in the search');
       pos++;
@@ -95,14 +103,46 @@ export function parseUndeleteSearch(words: string[]): UndeleteTerm {
     if (key === 'all') return { op: 'all' };
     if (key === 'not') return { op: 'not', term: term() };
     if (key === 'or') return { op: 'or', terms: [term(), term()] };
+    if (kind === 'live' && EXPUNGE_KEYS.has(key)) throw new CliError(`${key} only applies to expunged messages (aox undelete)`);
     if (key === 'uid') return { op: 'uid', set: uidSetToMultirange(take('a UID set', false)) };
     if (TEXT_KEYS.has(key)) return { op: key as 'from', text: take(`a string after ${key}`, false) };
     if (DATE_KEYS.has(key)) return { op: key as 'since', date: parseSearchDate(take(`a date after ${key}`, false)) };
     if (/^[\d*][\d*:,]*$/.test(word)) return { op: 'uid', set: uidSetToMultirange(word) };
-    throw new CliError(`unknown search key: ${word} (see aox help undelete)`);
+    throw new CliError(`unknown search key: ${word} (see aox help ${kind === 'live' ? 'retain messages' : 'undelete'})`);
   };
-  const terms: UndeleteTerm[] = [];
+  const terms: SearchTerm[] = [];
   while (pos < tokens.length) terms.push(term());
-  if (terms.length === 0) throw new CliError('a search is needed; "all" restores every expunged message');
+  if (terms.length === 0) throw new CliError('a search is needed; "all" matches every message');
   return terms.length === 1 ? terms[0] : { op: 'and', terms };
+}
+
+/** Does this word begin a search rather than name a mailbox? (A UID set like 1:5 has a colon too.) */
+export function startsSearch(word: string): boolean {
+  const w = word.replace(/^\(+/, '').toLowerCase();
+  return w === '' || w === 'all' || w === 'not' || w === 'or' || w === 'uid' || TEXT_KEYS.has(w) || DATE_KEYS.has(w) ||
+    /^[\d*][\d*:,]*$/.test(w);
+}
+
+const quote = (s: string) => (/^[^\s()"]+$/.test(s) ? s : JSON.stringify(s));
+
+/** A search back in the words it was written with (aox show retention). */
+export function formatSearch(t: SearchTerm): string {
+  switch (t.op) {
+    case 'all': return 'all';
+    case 'and': return t.terms.map((x) => (x.op === 'and' ? `(${formatSearch(x)})` : formatSearch(x))).join(' ');
+    case 'or': return `or ${t.terms.map((x) => (x.op === 'and' ? `(${formatSearch(x)})` : formatSearch(x))).join(' ')}`;
+    case 'not': return `not ${t.term.op === 'and' ? `(${formatSearch(t.term)})` : formatSearch(t.term)}`;
+    case 'uid': return `uid ${multirangeToUidSet(t.set)}`;
+    case 'from': case 'to': case 'cc': case 'subject': case 'reason': return `${t.op} ${quote(t.text)}`;
+    default: return `${t.op} ${t.date}`;
+  }
+}
+
+/** "{[1,4),[7,8),[9,)}" → "1:3,7,9:*" */
+export function multirangeToUidSet(text: string): string {
+  return [...text.matchAll(/\[(\d+),(\d*)\)/g)].map(([, lo, hi]) => {
+    if (hi === '' && Number(lo) === MAX_UID) return '*';
+    const last = hi === '' ? '*' : String(Number(hi) - 1);
+    return last === lo ? lo : `${lo}:${last}`;
+  }).join(',');
 }

@@ -1,11 +1,11 @@
-// The search language of aox undelete (tools/aox/undelete-search.ts), and the mailbox argument
+// The search language of aox undelete and retention policies (tools/lib/search-terms.ts), and the mailbox argument
 // shared by the import family of commands.
 import assert from 'node:assert/strict';
-import { parseSearchDate, parseUndeleteSearch, uidSetToMultirange } from '../../tools/aox/undelete-search.ts';
+import { formatSearch, multirangeToUidSet, parseSearchDate, parseSearchTerms, startsSearch, uidSetToMultirange } from '../../tools/lib/search-terms.ts';
 import { parseMailboxArg } from '../../tools/import/mailbox-arg.ts';
 
 describe('import: aox undelete search expressions', () => {
-  const p = (...words: string[]) => parseUndeleteSearch(words);
+  const p = (...words: string[]) => parseSearchTerms(words, 'expunged');
 
   it('parses single terms, case-insensitively', () => {
     assert.deepEqual(p('all'), { op: 'all' });
@@ -35,7 +35,7 @@ describe('import: aox undelete search expressions', () => {
   it('refuses what it cannot read', () => {
     for (const words of [[], ['from'], ['bogus'], ['since', 'yesterday'], ['since', '2024-02-30'], ['uid', '1:x'],
                          ['uid', '0'], ['(from', 'a'], ['(', ')'], [')']]) {
-      assert.throws(() => parseUndeleteSearch(words), Error, words.join(' '));
+      assert.throws(() => parseSearchTerms(words, 'expunged'), Error, words.join(' '));
     }
   });
 
@@ -44,6 +44,33 @@ describe('import: aox undelete search expressions', () => {
     assert.throws(() => parseSearchDate('29-Feb-2023'));
     assert.equal(uidSetToMultirange('4'), '{[4,5)}');
     assert.equal(uidSetToMultirange('*'), '{[2147483647,)}');
+  });
+});
+
+describe('retention policies: searches of live messages', () => {
+  it('refuses the keys that describe an expunge', () => {
+    for (const words of [['reason', 'moved'], ['deleted-since', '2024-01-01'], ['not', 'deleted-before', '2024-01-01']]) {
+      assert.throws(() => parseSearchTerms(words, 'live'), /only applies to expunged messages/, words.join(' '));
+      assert.doesNotThrow(() => parseSearchTerms(words, 'expunged'));
+    }
+  });
+
+  it('tells a search from a mailbox argument', () => {
+    for (const w of ['from', 'SUBJECT', '(from', 'not', 'or', 'all', 'uid', '1:5', '7,9:*', 'since']) assert.ok(startsSearch(w), w);
+    for (const w of ['ann:INBOX', '/users/ann/Lists', 'ann:1']) assert.ok(!startsSearch(w), w);
+  });
+
+  it('writes a search back as words that parse to the same search', () => {
+    const cases = [['from', 'alice'], ['subject', 'quarterly report'], ['or', 'from', 'a', 'not', '(to', 'b', 'cc', 'c)'],
+                   ['uid', '1:3,7,9:*'], ['uid', '*'], ['since', '2024-01-31', 'before', '1-Mar-2024']];
+    for (const words of cases) {
+      const term = parseSearchTerms(words, 'live');
+      const text = formatSearch(term);
+      // the shell would strip the quotes formatSearch puts around texts with spaces
+      const again = parseSearchTerms(text.match(/"[^"]*"|\S+/g)!.map((w) => w.replace(/^"(.*)"$/, '$1')), 'live');
+      assert.deepEqual(again, term, text);
+    }
+    assert.equal(multirangeToUidSet('{[1,4),[7,8),[9,)}'), '1:3,7,9:*');
   });
 });
 

@@ -137,7 +137,7 @@ comment on function admin.messages_import_packed(int, bytea, int[], jsonb, jsonb
 -- ---------------------------------------------------------------------------------------------
 -- Searches of the admin commands (aox undelete, retention policies with a search). p_term is the
 -- JSON form of an expression (tools/lib/search-terms.ts): {"op": "all" | "and" | "or" | "not" |
--- "uid" | "from" | "to" | "cc" | "subject" | "reason" | "since" | "before" | "on" |
+-- "uid" | "from" | "to" | "cc" | "subject" | "body" | "reason" | "since" | "before" | "on" |
 -- "deleted-since" | "deleted-before", …}. reason and deleted-* only make sense for expunged
 -- messages; p_expunged says whether they are allowed.
 
@@ -163,7 +163,7 @@ begin
       end loop;
     when v_op = 'not' then perform mail.selector_check(p_term->'term', p_expunged);
     when v_op = 'uid' then perform (p_term->>'set')::int4multirange;
-    when v_op in ('from', 'to', 'cc', 'subject') or (p_expunged and v_op = 'reason') then
+    when v_op in ('from', 'to', 'cc', 'subject', 'body') or (p_expunged and v_op = 'reason') then
       if jsonb_typeof(p_term->'text') is distinct from 'string' then
         perform mail.fail('AXBAD', v_op || ' needs a text');
       end if;
@@ -209,6 +209,7 @@ begin
     when 'to' then return strpos(lower(m.to_text), lower(p_term->>'text')) > 0;
     when 'cc' then return strpos(lower(m.cc_text), lower(p_term->>'text')) > 0;
     when 'subject' then return strpos(lower(coalesce(m.subject, '')), lower(p_term->>'text')) > 0;
+    when 'body' then return strpos(lower(m.body_text), lower(p_term->>'text')) > 0;
     when 'reason' then return strpos(lower(coalesce(p_reason, '')), lower(p_term->>'text')) > 0;
     when 'since' then return p_internaldate >= v_day;
     when 'before' then return p_internaldate < v_day;

@@ -14,7 +14,7 @@ export async function makeMailbox(admin: pg.Pool, user: number, name: string): P
 }
 
 /** A parsed view with the keys mail.inject reads, enough for search and display. */
-export function fakeMeta(raw: Buffer, o: { subject?: string; from?: string; problems?: string[] } = {}): object {
+export function fakeMeta(raw: Buffer, o: { subject?: string; from?: string; body?: string; problems?: string[] } = {}): object {
   const headerEnd = raw.indexOf('\n\n');
   return {
     headerSize: headerEnd < 0 ? raw.length : headerEnd + 2,
@@ -22,7 +22,7 @@ export function fakeMeta(raw: Buffer, o: { subject?: string; from?: string; prob
     parts: [], headers: [['Subject', o.subject ?? '']], subject: o.subject ?? null,
     baseSubject: (o.subject ?? '').toLowerCase(), fromText: o.from ?? '', toText: '', ccText: '',
     bccText: '', sortFrom: '', sortTo: '', sortCc: '', displayFrom: '', displayTo: '', sentDate: null,
-    messageId: null, inReplyTo: [], references: [], bodyText: '', problems: o.problems ?? [],
+    messageId: null, inReplyTo: [], references: [], bodyText: o.body ?? o.subject ?? '', problems: o.problems ?? [],
   };
 }
 

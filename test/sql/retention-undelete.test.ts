@@ -15,7 +15,7 @@ describe('sql: admin.undelete', () => {
     await addMessages(db.admin, inbox, [
       { subject: 'alpha', from: 'Alice <alice@example.org>', date: new Date('2020-01-01T10:00:00Z'), flags: ['\\Seen', '$Work'] },
       { subject: 'beta', from: 'Bob <bob@example.org>', date: new Date('2020-02-01T10:00:00Z'), flags: ['\\Flagged', '\\Deleted'] },
-      { subject: 'gamma', from: 'alice@example.org', date: new Date('2020-03-01T10:00:00Z') },
+      { subject: 'gamma', from: 'alice@example.org', date: new Date('2020-03-01T10:00:00Z'), body: 'The Minutes of the meeting' },
       { subject: 'delta', from: 'Carol <carol@example.org>', date: new Date('2020-04-01T10:00:00Z') },
       { subject: 'epsilon', from: 'Dave <dave@example.org>', date: new Date('2020-05-01T10:00:00Z') },
     ]);
@@ -57,7 +57,7 @@ describe('sql: admin.undelete', () => {
     assert.deepEqual((await undelete({ op: 'all' }, true)).map((r) => r.old_uid), [3, 4]);
   });
 
-  it('searches by from, subject, dates, deletion date, not and or', async () => {
+  it('searches by from, subject, body, dates, deletion date, not and or', async () => {
     const uids = async (search: object) => (await undelete(search, true)).map((r) => r.old_uid);
     assert.deepEqual(await uids({ op: 'from', text: 'ALICE' }), [1, 3]);
     assert.deepEqual(await uids({ op: 'subject', text: 'ta' }), [2, 4]);
@@ -70,6 +70,7 @@ describe('sql: admin.undelete', () => {
     assert.deepEqual(await uids({ op: 'not', term: { op: 'from', text: 'alice' } }), [2, 4]);
     assert.deepEqual(await uids({ op: 'or', terms: [{ op: 'subject', text: 'alpha' }, { op: 'uid', set: '{[4,5)}' }] }), [1, 4]);
     assert.deepEqual(await uids({ op: 'reason', text: 'expunged' }), [1, 2, 3, 4]);
+    assert.deepEqual(await uids({ op: 'body', text: 'minutes OF' }), [3]);
     await assert.rejects(uids({ op: 'bogus' }), (e: { code?: string }) => e.code === 'AXBAD');
   });
 

@@ -13,7 +13,7 @@ export const command: AoxCommand = {
   usage: '<days> [<mailbox>] [<search...>]',
   configure: (c) => c
     .argument('<days>', 'days after the internal date; 0 removes the policy')
-    .argument('[mailbox-and-search...]', 'a mailbox, /users/<login>/<name> or <login>:<name> (and the mailboxes below it; all mailboxes when absent), then optionally a search: from|to|cc|subject <text>, since|before|on <date>, uid <set>, not, or, ( … )'),
+    .argument('[mailbox-and-search...]', 'a mailbox, /users/<login>/<name> or <login>:<name> (and the mailboxes below it; all mailboxes when absent), then optionally a search: from|to|cc|subject|body <text>, since|before|on <date>, uid <set>, not, or, ( … )'),
   async run(ctx, [days, ...rest]) {
     await setPolicy(ctx, 'delete', days, rest);
   },

@@ -38,7 +38,7 @@ export const command: AoxCommand = {
   usage: '<days>|forever [<mailbox>] [<search...>]',
   configure: (c) => c
     .argument('<days>', 'days after the internal date, or "forever"; 0 removes the policy')
-    .argument('[mailbox-and-search...]', 'a mailbox, /users/<login>/<name> or <login>:<name> (and the mailboxes below it; all mailboxes when absent), then optionally a search: from|to|cc|subject <text>, since|before|on <date>, uid <set>, not, or, ( … )'),
+    .argument('[mailbox-and-search...]', 'a mailbox, /users/<login>/<name> or <login>:<name> (and the mailboxes below it; all mailboxes when absent), then optionally a search: from|to|cc|subject|body <text>, since|before|on <date>, uid <set>, not, or, ( … )'),
   async run(ctx, [days, ...rest]) {
     await setPolicy(ctx, 'retain', days, rest);
   },

@@ -28,7 +28,7 @@ export const command: AoxCommand = {
   usage: '[-n] <mailbox> <search...>',
   configure: (c) => c
     .argument('<mailbox>', '/users/<login>/<name> or <login>:<name>')
-    .argument('<search...>', 'all | uid <set> | from|to|cc|subject|reason <text> | since|before|on|deleted-since|deleted-before <date> | not <term> | or <term> <term> | ( … )')
+    .argument('<search...>', 'all | uid <set> | from|to|cc|subject|body|reason <text> | since|before|on|deleted-since|deleted-before <date> | not <term> | or <term> <term> | ( … )')
     .option('-n, --dry-run', 'list what would be restored, change nothing'),
   async run(ctx, args, options) {
     const box = parseMailboxArg(args[0]);

@@ -5,6 +5,7 @@
 //   all                      every message
 //   uid <set>                UIDs, IMAP sequence-set syntax: 4, 1:9, 7:*, 1,3,10:12
 //   from|to|cc|subject <s>   substring of the decoded field, case-insensitive
+//   body <s>                 substring of the decoded text of the body (HTML reduced to text)
 //   since|before|on <date>   internal date (whole UTC days), date as 2024-01-31 or 31-Jan-2024
 // and for expunged messages only (aox undelete):
 //   reason <s>               substring of why it was expunged ("expunged", "moved", "mailbox deleted",
@@ -18,11 +19,11 @@ export type SearchTerm =
   | { op: 'and' | 'or'; terms: SearchTerm[] }
   | { op: 'not'; term: SearchTerm }
   | { op: 'uid'; set: string }
-  | { op: 'from' | 'to' | 'cc' | 'subject' | 'reason'; text: string }
+  | { op: 'from' | 'to' | 'cc' | 'subject' | 'body' | 'reason'; text: string }
   | { op: 'since' | 'before' | 'on' | 'deleted-since' | 'deleted-before'; date: string };
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const TEXT_KEYS = new Set(['from', 'to', 'cc', 'subject', 'reason']);
+const TEXT_KEYS = new Set(['from', 'to', 'cc', 'subject', 'body', 'reason']);
 const DATE_KEYS = new Set(['since', 'before', 'on', 'deleted-since', 'deleted-before']);
 /** the keys that describe an expunge, meaningless for live messages */
 const EXPUNGE_KEYS = new Set(['reason', 'deleted-since', 'deleted-before']);
@@ -133,7 +134,7 @@ export function formatSearch(t: SearchTerm): string {
     case 'or': return `or ${t.terms.map((x) => (x.op === 'and' ? `(${formatSearch(x)})` : formatSearch(x))).join(' ')}`;
     case 'not': return `not ${t.term.op === 'and' ? `(${formatSearch(t.term)})` : formatSearch(t.term)}`;
     case 'uid': return `uid ${multirangeToUidSet(t.set)}`;
-    case 'from': case 'to': case 'cc': case 'subject': case 'reason': return `${t.op} ${quote(t.text)}`;
+    case 'from': case 'to': case 'cc': case 'subject': case 'body': case 'reason': return `${t.op} ${quote(t.text)}`;
     default: return `${t.op} ${t.date}`;
   }
 }

@@ -268,6 +268,18 @@ $$;
 comment on function admin.user_list(text) is
   'Users whose login matches a pattern (* and ?, case-insensitive; null for all), with primary address, message count and bytes.';
 
+create or replace function admin.quota_list(p_pattern text default null)
+returns table (login text, is_admin boolean, used_messages bigint, quota_messages bigint,
+               used_storage bigint, quota_storage bigint)
+language sql stable security definer set search_path = pg_catalog, pg_temp as $$
+  select u.login, u.is_admin, u.used_messages, u.quota_messages, u.used_storage, u.quota_storage
+    from mail.users u
+   where u.login ilike mail.glob_like(p_pattern)
+   order by lower(u.login)
+$$;
+comment on function admin.quota_list(text) is
+  'aox show quota: users whose login matches a pattern (* and ?; null for all) with their usage and quota (RFC 9208 MESSAGE and STORAGE; storage in bytes, null limits are unlimited) and whether they are administrators.';
+
 -- Mailboxes -----------------------------------------------------------------------------------
 
 create or replace function admin.mailbox_create(p_owner_login text, p_name text, p_special_use text default null)

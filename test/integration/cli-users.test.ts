@@ -57,6 +57,27 @@ describe('cli: users', function () {
     assert.equal(ok(await run(['ls', 'users', '*e*'])).stdout, 'alice   alice@example.org\nrobert  bob@example.com\n');
   });
 
+  it('sets quota and administrator status, and shows them', async () => {
+    assert.match(ok(await run(['change', 'quota', 'alice', '2G', '5000'])).stdout, /alice may now store 2\.0 GB and 5000 messages/);
+    let q = (await db.admin.query(`select quota_storage, quota_messages from mail.users where login = 'alice'`)).rows[0];
+    assert.deepEqual([Number(q.quota_storage), Number(q.quota_messages)], [2 * 1024 ** 3, 5000]);
+    // the message limit stays when not given; unlimited lifts a limit
+    ok(await run(['change', 'quota', 'alice', 'unlimited']));
+    q = (await db.admin.query(`select quota_storage, quota_messages from mail.users where login = 'alice'`)).rows[0];
+    assert.deepEqual([q.quota_storage, Number(q.quota_messages)], [null, 5000]);
+    ok(await run(['change', 'quota', 'alice', '1500K', 'unlimited']));
+    fails(await run(['change', 'quota', 'alice', 'lots']), /not a size/);
+    fails(await run(['change', 'quota', 'nobody', '1G']), /nobody|no such user/i);
+    assert.match(ok(await run(['change', 'admin', 'alice', 'yes'])).stdout, /alice is now an administrator/);
+    fails(await run(['change', 'admin', 'alice', 'maybe']), /say yes or no/);
+    assert.equal((await db.admin.query(`select is_admin from mail.users where login = 'alice'`)).rows[0].is_admin, true);
+    const shown = ok(await run(['show', 'quota', 'a*'])).stdout;
+    assert.match(shown, /^alice\s+\S+ \S+ of 1\.5 MB\s+\d+ of unlimited messages\s+administrator$/m);
+    assert.doesNotMatch(shown, /^robert/m);
+    ok(await run(['change', 'admin', 'alice', 'no']));
+    assert.equal((await db.admin.query(`select is_admin from mail.users where login = 'alice'`)).rows[0].is_admin, false);
+  });
+
   it('refuses bad input with a message and a non-zero exit', async () => {
     // independent of each other, so run side by side: each is a whole node process
     const cases: Array<[string[], RegExp, string?]> = [

@@ -6,7 +6,9 @@ import { command as addAlias } from './add-alias.ts';
 import { command as addMailbox } from './add-mailbox.ts';
 import { command as addUser } from './add-user.ts';
 import { command as changeAddress } from './change-address.ts';
+import { command as changeAdmin } from './change-admin.ts';
 import { command as changePassword } from './change-password.ts';
+import { command as changeQuota } from './change-quota.ts';
 import { command as changeUsername } from './change-username.ts';
 import { command as checkConfig } from './check-config.ts';
 import { command as deleteAlias } from './delete-alias.ts';
@@ -25,6 +27,7 @@ import { command as setacl } from './setacl.ts';
 import { command as setup } from './setup.ts';
 import { command as showConfiguration } from './show-configuration.ts';
 import { command as showCounts } from './show-counts.ts';
+import { command as showQuota } from './show-quota.ts';
 import { command as showRetention } from './show-retention.ts';
 import { command as showSchema } from './show-schema.ts';
 import { command as showStatus } from './show-status.ts';
@@ -37,14 +40,14 @@ import { command as vacuum } from './vacuum.ts';
 
 export const commands: AoxCommand[] = [
   addAlias, addMailbox, addUser,
-  changeAddress, changePassword, changeUsername,
+  changeAddress, changeAdmin, changePassword, changeQuota, changeUsername,
   checkConfig,
   deleteAlias, deleteMailbox, deleteMessages, deleteUser,
   importMailboxes,
   listAliases, listMailboxes, listRights, listUsers,
   reparse, restart, retainMessages,
   setacl, setup,
-  showConfiguration, showCounts, showRetention, showSchema, showStatus,
+  showConfiguration, showCounts, showQuota, showRetention, showSchema, showStatus,
   start, stop,
   tuneDatabase,
   undelete, upgradeSchema,

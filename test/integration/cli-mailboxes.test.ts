@@ -45,6 +45,10 @@ describe('cli: mailboxes, aliases, rights, counts', function () {
     const [listed, refused] = await Promise.all([run('list', 'aliases'), run('delete', 'mailbox', '/users/ann/Lists/pg')]);
     assert.equal(ok(listed), 'pg@example.com  /users/ann/Lists/pg\n');
     fails(refused, /alias pg@example.com delivers to this mailbox/);
+    // a user's address as the target: that user's INBOX
+    assert.match(ok(await run('add', 'alias', 'boss@example.com', 'BEN@example.com')), /boss@example.com now delivers to \/users\/ben\/INBOX/);
+    fails(await run('add', 'alias', 'x@example.com', 'nobody@example.com'), /no user has the address nobody@example.com/);
+    ok(await run('delete', 'alias', 'boss@example.com'));
   });
 
   it('sets rights with + and - (even where "-w" looks like an option), lists and deletes them', async () => {

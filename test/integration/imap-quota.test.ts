@@ -36,11 +36,13 @@ describe('imap QUOTA', () => {
     for (const x of ['QUOTA', 'QUOTA=RES-STORAGE', 'QUOTA=RES-MESSAGE', 'QUOTASET']) assert.ok(cap.includes(x), x);
   });
 
-  it('has a root "" without limits until one is set', async () => {
+  it('reports no quota root while nothing is limited (RFC 9208 quota-list has one resource at least)', async () => {
     const r = await alice.exec('GETQUOTAROOT INBOX');
     assert.equal(r.status, 'OK', r.line);
-    assert.deepEqual(r.untagged, ['* QUOTAROOT "INBOX" ""', '* QUOTA "" ()']);
-    assert.deepEqual((await alice.exec('GETQUOTA ""')).untagged, ['* QUOTA "" ()']);
+    assert.deepEqual(r.untagged, ['* QUOTAROOT "INBOX"']);
+    const g = await alice.exec('GETQUOTA ""');
+    assert.equal(g.status, 'OK', g.line);
+    assert.deepEqual(g.untagged, []);
   });
 
   it('reports usage in KiB and messages against the limits', async () => {
@@ -81,9 +83,11 @@ describe('imap QUOTA', () => {
     const cp = await alice.exec('COPY 1 Archive');
     assert.equal(cp.status, 'NO');
     assert.match(cp.line, /\[OVERQUOTA\]/);
-    await root.exec('SETQUOTA "Other Users/alice" ()');
+    const lifted = await root.exec('SETQUOTA "Other Users/alice" ()');
+    assert.equal(lifted.status, 'OK', lifted.line);
+    assert.deepEqual(lifted.untagged, []);
     assert.equal((await alice.exec('COPY 1 Archive')).status, 'OK');
-    assert.deepEqual((await alice.exec('GETQUOTA ""')).untagged, ['* QUOTA "" ()']);
+    assert.deepEqual((await alice.exec('GETQUOTA ""')).untagged, []);
   });
 
   it('works with imapflow', async () => {

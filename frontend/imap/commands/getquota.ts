@@ -1,6 +1,8 @@
 // GETQUOTA (RFC 9208 §4.1.1). Each user has one quota root: "" for their own mailboxes, and
 // another user's root is "Other Users/<login>" (db/functions/48_quota_acl.sql). Resources:
-// STORAGE in units of 1024 octets and MESSAGE; only limited resources are listed. With
+// STORAGE in units of 1024 octets and MESSAGE; only limited resources are listed, and a root
+// without any limit is not reported at all: RFC 9208's quota-list has at least one resource, and
+// clients (Roundcube) read an empty one as a quota of unknown size. With
 // use-imap-quota = off quotas are neither enforced nor offered, so the QUOTA commands are unknown.
 import { AUTHENTICATED, bad, defineCommand } from '../command.ts';
 import { atom, type ResponseValue } from '../compiler.ts';
@@ -28,6 +30,11 @@ export function requireQuota(s: Session): void {
   if (!quotaEnabled(s)) throw bad('Unknown command');
 }
 
+/** Does the root limit anything? (If not, no QUOTA response describes it.) */
+export function hasLimits(row: QuotaRow): boolean {
+  return row.resources.length > 0;
+}
+
 /** `* QUOTA root (RESOURCE usage limit …)` */
 export function quotaResponse(row: QuotaRow): ResponseValue[] {
   const list: ResponseValue[] = [];
@@ -47,6 +54,6 @@ export const getquota = defineCommand({
   async execute(s, { root }) {
     requireQuota(s);
     const [row] = await s.ctx.db.call<QuotaRow>('quota_get', s.userId, root);
-    await s.untagged(...quotaResponse(row));
+    if (hasLimits(row)) await s.untagged(...quotaResponse(row));
   },
 });

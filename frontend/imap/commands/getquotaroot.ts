@@ -1,8 +1,8 @@
 // GETQUOTAROOT (RFC 9208 §4.1.2): the quota root of a mailbox (its owner's) and that root's usage
-// and limits.
+// and limits — or no root at all while its owner has no limit (see getquota.ts).
 import { AUTHENTICATED, defineCommand } from '../command.ts';
 import { atom } from '../compiler.ts';
-import { quotaResponse, requireQuota, type QuotaRow } from './getquota.ts';
+import { hasLimits, quotaResponse, requireQuota, type QuotaRow } from './getquota.ts';
 
 export const getquotaroot = defineCommand({
   name: 'GETQUOTAROOT',
@@ -17,8 +17,12 @@ export const getquotaroot = defineCommand({
     requireQuota(s);
     const [row] = await s.ctx.db.call<QuotaRow>('quota_root', s.userId, name);
     const w = s.writer();
-    w.untagged(atom('QUOTAROOT'), s.wireName(name), row.root);
-    w.untagged(...quotaResponse(row));
+    if (hasLimits(row)) {
+      w.untagged(atom('QUOTAROOT'), s.wireName(name), row.root);
+      w.untagged(...quotaResponse(row));
+    } else {
+      w.untagged(atom('QUOTAROOT'), s.wireName(name));
+    }
     await s.send(w);
   },
 });

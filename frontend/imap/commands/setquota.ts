@@ -3,7 +3,7 @@
 import { AUTHENTICATED, defineCommand, no } from '../command.ts';
 import { Code } from '../compiler.ts';
 import { parseSetQuota } from '../grammar/quota.ts';
-import { QUOTA_RESOURCES, quotaResponse, requireQuota, type QuotaRow } from './getquota.ts';
+import { hasLimits, QUOTA_RESOURCES, quotaResponse, requireQuota, type QuotaRow } from './getquota.ts';
 
 export const setquota = defineCommand({
   name: 'SETQUOTA',
@@ -20,6 +20,6 @@ export const setquota = defineCommand({
     if (unsupported) throw no(`Resource ${unsupported.resource.slice(0, 40)} is not supported`, Code.cannot());
     const [row] = await s.ctx.db.call<QuotaRow>('quota_set', s.userId, root, limits.map((l) => l.resource),
       limits.map((l) => l.limit));
-    await s.untagged(...quotaResponse(row));
+    if (hasLimits(row)) await s.untagged(...quotaResponse(row));
   },
 });

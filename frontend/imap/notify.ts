@@ -112,9 +112,14 @@ export class Notifier {
     if (sendStatus) {
       for (const [id, x] of this.watched) {
         if (id === this.s.selected?.id || !x.row) continue;
-        const items: ResponseValue[] = [atom('MESSAGES'), x.row.messages, atom('UIDNEXT'), x.row.uidnext,
-          atom('UIDVALIDITY'), x.row.uidvalidity];
-        if (this.s.condstore) items.push(atom('HIGHESTMODSEQ'), x.row.highestmodseq);
+        // §3.1: MESSAGES UIDNEXT UIDVALIDITY for MessageNew, MESSAGES for MessageExpunge,
+        // UIDVALIDITY HIGHESTMODSEQ for FlagChange
+        const e = x.events;
+        const items: ResponseValue[] = [];
+        if (e.messageNew || e.messageExpunge) items.push(atom('MESSAGES'), x.row.messages);
+        if (e.messageNew) items.push(atom('UIDNEXT'), x.row.uidnext);
+        if (e.messageNew || e.flagChange) items.push(atom('UIDVALIDITY'), x.row.uidvalidity);
+        if (e.flagChange) items.push(atom('HIGHESTMODSEQ'), x.row.highestmodseq);
         w.untagged(atom('STATUS'), this.s.wireName(this.mailboxes.get(id)?.name ?? ''), items);
       }
     }

@@ -143,12 +143,63 @@ language sql immutable as $$
                 ' where lower(h->>0) = %1$L and h->>1 ilike %2$s))', p_field, p_pattern)
 $$;
 
+-- The schema pg_trgm is installed in, or null without it (FUZZY then matches exactly).
+create or replace function mail.trgm_schema() returns name
+language sql stable as $$
+  select n.nspname from pg_catalog.pg_extension e join pg_catalog.pg_namespace n on n.oid = e.extnamespace
+   where e.extname = 'pg_trgm'
+$$;
+
+-- How closely a message matches one fuzzy string key (RFC 6203), 0..1, as an SQL expression over mm
+-- and msg: pg_trgm's word_similarity (the value against the best-matching extent of the field,
+-- which decides whether it matches) or strict_word_similarity (against whole words, which ranks
+-- "helo" nearer "hello" than "help").
+create or replace function mail.search_similarity_sql(p_key jsonb, p_function text default 'word_similarity') returns text
+language plpgsql stable as $$
+declare
+  v_value text := quote_literal(lower(p_key->>'value'));
+  v_field text := case p_key->>'field'
+    when 'subject' then 'coalesce(msg.subject, '''')'
+    when 'from' then 'msg.from_text' when 'to' then 'msg.to_text' when 'cc' then 'msg.cc_text'
+    when 'bcc' then 'msg.bcc_text'
+    when 'body' then 'msg.body_text'
+    else 'coalesce(msg.subject, '''') || '' '' || msg.body_text' end;
+begin
+  return format('%I.%I(%s, lower(%s))', mail.trgm_schema(), p_function, v_value, v_field);
+end $$;
+
+-- RELEVANCY (RFC 6203 §4, §6): a score 1-100 per message, the best similarity of the fuzzy string
+-- keys of a search key; 100 when the fuzzy keys are not strings (they match exactly).
+create or replace function mail.search_score_sql(p_key jsonb) returns text
+language plpgsql stable as $$
+declare
+  v_parts text[];
+begin
+  with recursive walk(k) as (
+    select p_key
+    union all
+    select c from walk, lateral (
+      select walk.k->'key' where walk.k ? 'key'
+      union all select walk.k->'left' where walk.k ? 'left'
+      union all select walk.k->'right' where walk.k ? 'right'
+      union all select e from jsonb_array_elements(case when jsonb_typeof(walk.k->'keys') = 'array'
+                                                       then walk.k->'keys' else '[]'::jsonb end) e
+    ) x(c)
+  )
+  select array_agg(mail.search_similarity_sql(k, 'strict_word_similarity')) into v_parts
+    from walk where k->>'type' = 'string' and (k->>'fuzzy')::boolean;
+  if v_parts is null or mail.trgm_schema() is null then
+    return '100';
+  end if;
+  return format('greatest(1, least(100, round(100 * greatest(%s))))::int', array_to_string(v_parts, ', '));
+end $$;
+
 -- Compiles one search key (the JSON form of frontend/imap/types.ts SearchKey, with sequence
 -- numbers and \Recent already turned into UID sets by the session) into a boolean SQL expression
 -- over mm (mail.mailbox_messages) and msg (mail.messages). Leaves never yield NULL, so NOT is
 -- plain negation. Values are quoted with format's %L; nothing from the client is spliced raw.
 create or replace function mail.search_sql(p_key jsonb) returns text
-language plpgsql immutable as $$
+language plpgsql stable as $$
 declare
   v_type text := p_key->>'type';
   v_parts text[];
@@ -178,6 +229,10 @@ begin
     end;
   when 'string' then
     v_pattern := quote_literal(mail.substring_pattern(p_key->>'value'));
+    if (p_key->>'fuzzy')::boolean and mail.trgm_schema() is not null then
+      -- FUZZY (RFC 6203 §3): the exact match, or a close one by trigram word similarity
+      return format('(%s or %s >= 0.5)', mail.search_sql(p_key - 'fuzzy'), mail.search_similarity_sql(p_key));
+    end if;
     return case p_key->>'field'
       -- the address text lacks group names (RFC 5322 §3.4 "name: a, b;"); the field itself has them
       when 'from' then mail.search_address_sql('from', v_pattern)
@@ -245,3 +300,18 @@ begin
 end $$;
 comment on function api.messages_search(int, int, jsonb) is
   'SEARCH evaluation (RFC 3501 §6.4.4, RFC 4731 ESEARCH, RFC 7162 MODSEQ, RFC 5032 WITHIN, RFC 8514 SAVEDATE): matching UIDs as runs.';
+
+-- RELEVANCY scores (RFC 6203 §4) of the messages in p_uids that match a search key with FUZZY,
+-- in UID order.
+create or replace function api.messages_relevancy(p_user int, p_mailbox int, p_uids int4multirange, p_key jsonb)
+returns table (uid int, score int)
+language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+begin
+  perform mail.require_right(p_user, p_mailbox, 'r');
+  return query execute format(
+    'select mm.uid, %s from mail.mailbox_messages mm join mail.messages msg on msg.id = mm.message
+      where mm.mailbox = $1 and mail.uid_in(mm.uid, $2) and %s order by mm.uid',
+    mail.search_score_sql(p_key), mail.search_sql(p_key)) using p_mailbox, p_uids;
+end $$;
+comment on function api.messages_relevancy(int, int, int4multirange, jsonb) is
+  'SEARCH=FUZZY (RFC 6203 §4): relevancy scores 1-100 of the matching messages among p_uids, by pg_trgm word similarity.';

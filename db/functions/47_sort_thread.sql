@@ -72,7 +72,11 @@ begin
   if coalesce(cardinality(p_keys), 0) = 0 then
     perform mail.fail('AXBAD', 'SORT needs at least one sort key');
   end if;
-  select string_agg(mail.sort_key_sql(k), ', ' order by o) into v_order
+  -- RELEVANCY (RFC 6203 §6): highest score first; it needs the search key, so it is built here
+  select string_agg(case upper(k)
+                      when 'RELEVANCY' then mail.search_score_sql(coalesce(p_search, '{}')) || ' desc'
+                      when 'REVERSE RELEVANCY' then mail.search_score_sql(coalesce(p_search, '{}')) || ' asc'
+                      else mail.sort_key_sql(k) end, ', ' order by o) into v_order
     from unnest(p_keys) with ordinality as x(k, o);
   return query execute
     'select mm.uid, mm.modseq from ' || mail.sort_source_sql(p_uids, p_search)

@@ -38,8 +38,15 @@ export function errorResult(s: Session, e: unknown, command: string): CommandRes
 export async function runSession(s: Session): Promise<void> {
   try {
     while (!s.isClosing) {
-      const outcome = await readCommand(s.conn, { appendLimit: s.appendLimit },
-        () => s.continuation('Ready for literal data'));
+      // RFC 5465: with NOTIFY the server speaks while no command is in progress
+      s.notifier?.open('between');
+      let outcome;
+      try {
+        outcome = await readCommand(s.conn, { appendLimit: s.appendLimit },
+          () => s.continuation('Ready for literal data'));
+      } finally {
+        await s.notifier?.shut();
+      }
       if (outcome.kind === 'rejected') {
         if (outcome.tag) await s.tagged(outcome.tag, outcome.status, outcome.code, outcome.text);
         else await s.status(outcome.status, outcome.code, outcome.text);
@@ -107,6 +114,13 @@ async function dispatch(s: Session, bytes: Buffer): Promise<void> {
     } catch (e) {
       // the view stays dirty and is brought up to date by the next command or poll
       s.log.warn({ err: e }, 'could not fetch mailbox changes');
+    }
+  }
+  if (s.notifier && !s.isClosing) {
+    try {
+      await s.notifier.flushOthers();
+    } catch (e) {
+      s.log.warn({ err: e }, 'could not deliver NOTIFY events');
     }
   }
   if (s.conn.isClosed) return;

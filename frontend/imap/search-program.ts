@@ -23,7 +23,8 @@ export function searchKeyJson(key: SearchKey, box: SelectedMailbox): Json {
     case 'not':
       return { type: 'not', key: searchKeyJson(key.key, box) };
     case 'fuzzy':
-      return searchKeyJson(key.key, box);
+      // RFC 6203 §3: the string keys inside are matched by similarity; the others stay exact
+      return { type: 'fuzzy', key: markFuzzy(searchKeyJson(key.key, box)) };
     case 'seq':
       // numbers beyond EXISTS simply match nothing in SEARCH
       // `$` is the saved result, UIDs in either form (RFC 5182 §2.1)
@@ -41,4 +42,14 @@ export function searchKeyJson(key: SearchKey, box: SelectedMailbox): Json {
     default:
       return { ...key } as Json;
   }
+}
+
+/** Marks every string key of a JSON search key as fuzzy. */
+function markFuzzy(k: Json): Json {
+  if (Array.isArray(k)) return k.map(markFuzzy);
+  if (k === null || typeof k !== 'object') return k;
+  const out: { [key: string]: Json } = {};
+  for (const [name, v] of Object.entries(k)) out[name] = markFuzzy(v);
+  if (out.type === 'string') out.fuzzy = true;
+  return out;
 }

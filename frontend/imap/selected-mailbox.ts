@@ -9,6 +9,7 @@
 // map, keeping every MSN the client knows valid, until the next command that allows it.
 import { atom, Code, type ResponseValue, type ResponseWriter } from './compiler.ts';
 import { bad } from './command.ts';
+import { streamFetch } from './fetch-stream.ts';
 import { MsnMap } from './msn-map.ts';
 import { SequenceSet, type SequenceSetSpec } from './seqset.ts';
 import { sessionTiming, type Session } from './session.ts';
@@ -59,6 +60,8 @@ export class SelectedMailbox {
   private pendingFlags = new Map<number, { flags: string[]; modseq: number }>();
   /** changes this session made and reported itself: modseq → UIDs (skipped when seen again) */
   private own = new Map<number, SequenceSet>();
+  /** UIDs that arrived since the last EXISTS, for NOTIFY's MessageNew fetch-atts (RFC 5465 §5.2) */
+  private arrived = SequenceSet.EMPTY;
   private existsSent: number;
   private recentSent: number;
   private readonly unsubscribe: () => void;
@@ -228,10 +231,13 @@ export class SelectedMailbox {
 
   // ---- others' changes ----
 
-  /** Fetches others' changes if a hint arrived, then tells the client what it may be told now. */
-  async update(allowExpunge: boolean): Promise<void> {
+  /**
+   * Fetches others' changes if a hint arrived, then tells the client what it may be told now.
+   * Flag changes wait when NOTIFY asked for no FlagChange events and no command is running.
+   */
+  async update(allowExpunge: boolean, sendFlags = true): Promise<void> {
     if (this.dirty) await this.refresh();
-    await this.flush(allowExpunge);
+    await this.flush(allowExpunge, sendFlags);
   }
 
   private async refresh(): Promise<void> {
@@ -270,6 +276,7 @@ export class SelectedMailbox {
           continue;
         }
         this.map.appendRun(lo, hi);
+        this.arrived = this.arrived.union(SequenceSet.range(lo, hi));
         if (i < fresh.length) lo = hi = fresh[i];
       }
       this.uidnext = Math.max(this.uidnext, this.map.maxUid + 1);
@@ -283,13 +290,16 @@ export class SelectedMailbox {
     for (const m of this.own.keys()) if (m <= newest) this.own.delete(m);
   }
 
-  private async flush(allowExpunge: boolean): Promise<void> {
+  private async flush(allowExpunge: boolean, sendFlags: boolean): Promise<void> {
     const s = this.session;
     const w = s.writer();
     if (allowExpunge && !this.pendingExpunged.isEmpty) await this.reportExpunged(w, this.pendingExpunged);
+    let arrived = SequenceSet.EMPTY;
     if (this.map.size !== this.existsSent) {
       w.untagged(this.map.size, atom('EXISTS'));
       this.existsSent = this.map.size;
+      arrived = this.map.existing(this.arrived);
+      this.arrived = SequenceSet.EMPTY;
     }
     if (this.recent.size !== this.recentSent) {
       w.untagged(this.recent.size, atom('RECENT'));
@@ -299,7 +309,13 @@ export class SelectedMailbox {
       this.announceHighestModseq = false;
       w.status('OK', Code.highestModseq(this.highestModseq), 'Highest');
     }
-    if (this.pendingFlags.size > 0) {
+    const fetch = s.notifier?.selectedWatch?.fetch ?? [];
+    if (fetch.length > 0 && !arrived.isEmpty) {
+      // RFC 5465 §5.2: EXISTS, then FETCH with what the client asked for (never setting \Seen)
+      await s.send(w);
+      await streamFetch(s, arrived, fetch, { byUid: true, changedSince: null, setSeen: false });
+    }
+    if (this.pendingFlags.size > 0 && sendFlags) {
       const uids = [...this.pendingFlags.keys()].sort((a, b) => a - b);
       for (const uid of uids) {
         const change = this.pendingFlags.get(uid);

@@ -11,6 +11,7 @@ import {
 } from '../net/limits.ts';
 import { ResponseWriter, type ResponseCode, type ResponseValue, type Status, type UntaggedStatus } from './compiler.ts';
 import { Cursor } from './parser.ts';
+import type { Notifier } from './notify.ts';
 import type { SelectedMailbox } from './selected-mailbox.ts';
 import { encodeMailboxName } from './utf7.ts';
 
@@ -42,6 +43,8 @@ export class Session {
   readonly enabled = new Set<string>();
   authFailures = 0;
   badCommands = 0;
+  /** the NOTIFY SET in force (RFC 5465), or null */
+  notifier: Notifier | null = null;
   /** the client sent IDLE and has not said DONE */
   idling = false;
   readonly log: Logger;
@@ -161,6 +164,7 @@ export class Session {
 
   /** Leaves the selected state (CLOSE, UNSELECT, a new SELECT, LOGOUT). */
   deselect(): void {
+    if (this.selected) this.notifier?.selectionChanged(this.selected.id);
     this.selected?.close();
     this.selected = null;
     if (this.state === 'selected') this.state = 'auth';
@@ -186,6 +190,8 @@ export class Session {
   /** Releases what the session holds (subscriptions, timers); idempotent. */
   cleanup(): void {
     this.closing = true;
+    this.notifier?.close();
+    this.notifier = null;
     this.deselect();
     this.state = 'logout';
   }

@@ -134,7 +134,8 @@ export interface SearchReturnOptions {
 }
 
 /** RFC 5256 sort keys plus DISPLAYFROM/DISPLAYTO (RFC 5957). */
-export type SortKey = 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO' | 'DISPLAYFROM' | 'DISPLAYTO';
+export type SortKey = 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO' | 'DISPLAYFROM' | 'DISPLAYTO'
+  | 'RELEVANCY';
 
 export interface SortCriterion {
   key: SortKey;

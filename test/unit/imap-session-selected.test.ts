@@ -56,6 +56,8 @@ async function fixture(runs: Array<[number, number]>, options: { qresync?: boole
       handlers.push(() => h(7));
       return () => undefined;
     },
+    subscribeAll: () => () => undefined,
+    subscribeList: () => () => undefined,
     close: async () => undefined,
     size: () => handlers.length,
   };

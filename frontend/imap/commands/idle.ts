@@ -5,13 +5,34 @@
 import { LineTooLong } from '../../net/connection.ts';
 import { MAX_LINE } from '../../net/limits.ts';
 import { AUTHENTICATED, defineCommand, type CommandResult } from '../command.ts';
-import { sessionTiming } from '../session.ts';
+import { sessionTiming, type Session } from '../session.ts';
+
+/** RFC 5465 §4: while idling, exactly the events NOTIFY asked for are sent. */
+async function idleWithNotify(s: Session): Promise<CommandResult> {
+  const notifier = s.notifier;
+  if (!notifier) throw new Error('no NOTIFY registration');
+  await s.continuation('idling');
+  s.idling = true;
+  notifier.open('idle');
+  try {
+    const got = await s.conn.readLine(MAX_LINE);
+    if (got.toString('latin1').trim().toUpperCase() === 'DONE') return { status: 'OK', text: 'IDLE terminated' };
+    return { status: 'BAD', text: 'Expected DONE' };
+  } catch (e) {
+    if (e instanceof LineTooLong) return { status: 'BAD', text: 'Expected DONE' };
+    throw e;
+  } finally {
+    await notifier.shut();
+    s.idling = false;
+  }
+}
 
 export const idle = defineCommand({
   name: 'IDLE',
   states: AUTHENTICATED,
   parse: (c) => c.end(),
   async execute(s): Promise<CommandResult> {
+    if (s.notifier) return idleWithNotify(s);
     const box = s.selected;
     await s.continuation('idling');
     s.idling = true;

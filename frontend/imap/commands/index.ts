@@ -16,6 +16,7 @@ import { listCommand, lsub } from './list.ts';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
 import { namespace } from './namespace.ts';
+import { notify } from './notify.ts';
 import { check, noop } from './noop.ts';
 import { rename } from './rename.ts';
 import { search, uidSearch } from './search.ts';
@@ -42,6 +43,7 @@ const all: Command[] = [
   check, close, unselect, expunge, uidExpunge, search, uidSearch, fetch, uidFetch, store, uidStore,
   copy, uidCopy, move, uidMove, idle,
   sort, uidSort, threadCommand, uidThread, getquota, getquotaroot, setquota, setacl, deleteacl, getacl, listrights, myrights,
+  notify,
 ];
 
 export const commands: ReadonlyMap<string, Command> = new Map(all.map((c) => [c.name, c]));

@@ -6,7 +6,7 @@
 import iconv from 'iconv-lite';
 import { bad, defineCommand, SELECTED } from '../command.ts';
 import { atom, raw, type ResponseValue } from '../compiler.ts';
-import { parseSearchProgram, parseSearchReturnOptions, searchUsesModseq } from '../grammar/search-program.ts';
+import { parseSearchProgram, parseSearchReturnOptions, searchUsesFuzzy, searchUsesModseq } from '../grammar/search-program.ts';
 import { BadCharsetError } from '../parser.ts';
 import { searchKeyJson } from '../search-program.ts';
 import { SequenceSet } from '../seqset.ts';
@@ -40,7 +40,7 @@ async function plainSearch(s: Session, result: SequenceSet, modseq: number | nul
 }
 
 async function esearch(s: Session, tag: string, byUid: boolean, o: SearchReturnOptions, result: SequenceSet,
-                       modseq: number | null): Promise<void> {
+                       modseq: number | null, scores: number[] | null): Promise<void> {
   const out: ResponseValue[] = [atom('ESEARCH'), [atom('TAG'), tag]];
   if (byUid) out.push(atom('UID'));
   if (!result.isEmpty) {
@@ -50,6 +50,8 @@ async function esearch(s: Session, tag: string, byUid: boolean, o: SearchReturnO
   if (o.count) out.push(atom('COUNT'), result.size);
   if (o.all && !result.isEmpty) out.push(atom('ALL'), result);
   if (modseq !== null && !result.isEmpty) out.push(atom('MODSEQ'), modseq);
+  // RFC 6203 §4: one score per message of the result, in the result's (ascending) order
+  if (scores) out.push(atom('RELEVANCY'), scores);
   await s.untagged(...out);
 }
 
@@ -79,9 +81,11 @@ function makeSearch(byUid: boolean) {
         box.saved = SequenceSet.EMPTY;
         throw error ?? new Error('no search program');
       }
-      if (options && (options.context || options.update || options.partial || options.relevancy)) {
+      if (options && (options.context || options.update || options.partial)) {
         throw bad('Unsupported search return option');
       }
+      // RFC 6203 §4: RELEVANCY MUST NOT be used without a FUZZY key
+      if (options?.relevancy && !searchUsesFuzzy(program.key)) throw bad('RELEVANCY needs a FUZZY search key');
       if (!options?.save) return run(s, tag, byUid, options, program);
       try {
         return await run(s, tag, byUid, options, program);
@@ -120,7 +124,15 @@ async function run(s: Session, tag: string, byUid: boolean, options: SearchRetur
     // §2.1: SAVE alone asks for no ESEARCH response
     if (!options.min && !options.max && !options.all && !options.count) return;
   }
-  if (options) await esearch(s, tag, byUid, options, result, modseq);
+  let scores: number[] | null = null;
+  if (options?.relevancy) {
+    const rows = uids.isEmpty ? [] : await s.ctx.db.call<{ uid: number; score: number }>('messages_relevancy', s.userId,
+      box.id, uids.toPgMultirange(), JSON.stringify(searchKeyJson(program.key, box)));
+    const byUidScore = new Map(rows.map((r) => [r.uid, r.score]));
+    scores = [];
+    for (const u of uids) scores.push(byUidScore.get(u) ?? 1);
+  }
+  if (options) await esearch(s, tag, byUid, options, result, modseq, scores);
   else await plainSearch(s, result, result.isEmpty ? null : modseq);
 }
 

@@ -5,7 +5,7 @@
 import iconv from 'iconv-lite';
 import { bad, defineCommand, SELECTED } from '../command.ts';
 import { atom, raw, type ResponseValue } from '../compiler.ts';
-import { parseCharsetAndCriteria, parseSearchReturnOptions, searchUsesModseq } from '../grammar/search-program.ts';
+import { parseCharsetAndCriteria, parseSearchReturnOptions, searchUsesFuzzy, searchUsesModseq } from '../grammar/search-program.ts';
 import { parseSortCriteria } from '../grammar/sort-criteria.ts';
 import { searchKeyJson } from '../search-program.ts';
 import type { Session } from '../session.ts';
@@ -47,7 +47,7 @@ async function plainSort(s: Session, numbers: readonly number[], modseq: number 
 
 /** RFC 5267 §3.1: MIN and MAX are the first and last message in sort order. */
 async function esort(s: Session, tag: string, byUid: boolean, o: SearchReturnOptions, numbers: readonly number[],
-                     modseq: number | null): Promise<void> {
+                     modseq: number | null, scores: number[] | null): Promise<void> {
   const out: ResponseValue[] = [atom('ESEARCH'), [atom('TAG'), tag]];
   if (byUid) out.push(atom('UID'));
   const any = numbers.length > 0;
@@ -56,6 +56,8 @@ async function esort(s: Session, tag: string, byUid: boolean, o: SearchReturnOpt
   if (o.count) out.push(atom('COUNT'), numbers.length);
   if (o.all && any) out.push(atom('ALL'), raw(orderedSequenceSet(numbers)));
   if (modseq !== null && any) out.push(atom('MODSEQ'), modseq);
+  // RFC 6203 §6: the scores in sort order
+  if (scores) out.push(atom('RELEVANCY'), scores);
   await s.untagged(...out);
 }
 
@@ -75,8 +77,12 @@ function makeSort(byUid: boolean) {
       return { options, criteria, program };
     },
     async execute(s, { options, criteria, program }, tag) {
-      if (options && (options.save || options.context || options.update || options.partial || options.relevancy)) {
+      if (options && (options.save || options.context || options.update || options.partial)) {
         throw bad('Unsupported sort return option');
+      }
+      // RFC 6203 §4, §6: RELEVANCY (return option or sort key) MUST NOT be used without FUZZY
+      if ((options?.relevancy || criteria.some((k) => k.key === 'RELEVANCY')) && !searchUsesFuzzy(program.key)) {
+        throw bad('RELEVANCY needs a FUZZY search key');
       }
       const box = s.box;
       const usesModseq = searchUsesModseq(program.key);
@@ -87,7 +93,14 @@ function makeSort(byUid: boolean) {
         JSON.stringify(searchKeyJson(program.key, box)));
       const numbers = rows.map((r) => (byUid ? r.uid : box.map.msnOf(r.uid)));
       const modseq = usesModseq && rows.length > 0 ? rows.reduce((m, r) => Math.max(m, Number(r.modseq)), 0) : null;
-      if (options) await esort(s, tag, byUid, options, numbers, modseq);
+      let scores: number[] | null = null;
+      if (options?.relevancy) {
+        const found = await s.ctx.db.call<{ uid: number; score: number }>('messages_relevancy', s.userId, box.id,
+          view.toPgMultirange(), JSON.stringify(searchKeyJson(program.key, box)));
+        const byUidScore = new Map(found.map((r) => [r.uid, r.score]));
+        scores = rows.map((r) => byUidScore.get(r.uid) ?? 1);
+      }
+      if (options) await esort(s, tag, byUid, options, numbers, modseq, scores);
       else await plainSort(s, numbers, modseq);
     },
   });

@@ -1,4 +1,4 @@
-// SORT criteria (RFC 5256 §3, DISPLAYFROM/DISPLAYTO from RFC 5957):
+// SORT criteria (RFC 5256 §3, DISPLAYFROM/DISPLAYTO from RFC 5957, RELEVANCY from RFC 6203 §6):
 //
 //   sort          = ["UID" SP] "SORT" SP sort-criteria SP search-charset SP search-program
 //   sort-criteria = "(" sort-criterion *(SP sort-criterion) ")"
@@ -19,6 +19,7 @@ const SORT_KEYS: ReadonlySet<string> = new Set<SortKey>([
   'TO',
   'DISPLAYFROM',
   'DISPLAYTO',
+  'RELEVANCY',
 ]);
 
 function isSortKey(word: string): word is SortKey {

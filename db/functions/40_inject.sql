@@ -138,6 +138,8 @@ begin
   -- 4. Thread ids (RFC 8474 THREADID), computed once here: a new message joins the thread of the
   -- oldest message of the same owner it refers to (References oldest first, then In-Reply-To);
   -- otherwise it starts a thread of its own.
+  -- The lookups are fenced (offset 0) so that each is planned on its own, from the Message-ID
+  -- index to the rows holding that message, whatever the statistics of tables still filling.
   update mail.mailbox_messages mm
      set thread_root = coalesce((
            select coalesce(t.thread_root, t.message)
@@ -145,18 +147,19 @@ begin
              cross join lateral unnest(nm.refs || nm.in_reply_to) with ordinality as r(id, ord)
              cross join lateral (
                select p.thread_root, p.message
-                 from mail.messages pm
-                 join mail.mailbox_messages p on p.message = pm.id
+                 from (select pm.id from mail.messages pm
+                        where pm.message_id = r.id and pm.id <> nm.id offset 0) pmx
+                 join mail.mailbox_messages p on p.message = pmx.id
                  join mail.mailboxes pb on pb.id = p.mailbox
-                where pm.message_id = r.id and pm.id <> nm.id and pb.owner = b.owner
+                where pb.owner = n.owner
                 order by p.mailbox, p.uid
                 limit 1) t
             where nm.id = mm.message
             order by r.ord
             limit 1), mm.message)
-    from unnest(v_b, v_uid) as n(b, uid)
-    join mail.mailboxes b on b.id = n.b
-   where mm.mailbox = n.b and mm.uid = n.uid;
+    from (select x.b, x.uid, b.owner from unnest(v_b, v_uid) as x(b, uid)
+            join mail.mailboxes b on b.id = x.b offset 0) n
+   where (mm.mailbox, mm.uid) = (n.b, n.uid);
 
   -- 5. Quota (RFC 9208): the counters were updated by the insert's statement trigger.
   if p_check_quota and exists (

@@ -86,6 +86,17 @@ begin
   if not found or v_box.deleted_at is not null or not v_box.selectable then
     perform mail.fail('AXNEX', 'no such mailbox');
   end if;
+  -- An import fills tables faster than autovacuum analyses them: on a new or nearly empty
+  -- database the planner would take a mailbox of thousands of rows for one of ten, and plan the
+  -- per-message lookups of mail.inject (thread parents, presence) as scans of whole mailboxes.
+  -- Statistics are refreshed whenever a table has grown to twice what they describe: about
+  -- log2(rows) times over an import, a few hundred milliseconds each.
+  if exists (select 1 from pg_catalog.pg_stat_all_tables s join pg_catalog.pg_class c on c.oid = s.relid
+              where s.relid in ('mail.messages'::regclass, 'mail.mailbox_messages'::regclass)
+                and s.n_live_tup > 2 * greatest(c.reltuples, 500)) then
+    analyze mail.messages;
+    analyze mail.mailbox_messages;
+  end if;
   -- each message is hashed once, here, for the presence check and for mail.inject_hashed
   v_hash := array(select public.digest(r, 'sha256') from unnest(p_raw) with ordinality x(r, o) order by o);
   select array_agg(k order by k) into v_keep

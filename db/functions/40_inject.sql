@@ -12,8 +12,18 @@ language sql immutable as $$
   select exists (select 1 from jsonb_array_elements_text(coalesce(p_flags, '[]')) f where lower(f) = p_flag)
 $$;
 
-create or replace function mail.inject(p_user int, p_raw bytea[], p_meta jsonb[], p_deliveries jsonb,
-                                       p_check_quota boolean)
+-- The work of mail.inject, for callers that already have each message's SHA-256 (aox import
+-- computes it in SQL for its presence check): p_hash[i] must be digest(p_raw[i], 'sha256'), since
+-- single-instance storage trusts it; only SQL callers that computed it so may call this.
+--
+-- Cost notes (aox import stores 200 messages a call): the raw bytes are never carried through a
+-- sort or a materialised set (that spilled 8 MB batches to temporary files); rows are deduplicated
+-- by (hash, position) and p_raw[i] is read only where the row is inserted. The new rows are
+-- remembered by (mailbox, uid), so the thread-id step touches them through the primary key
+-- instead of scanning the mailbox, and its parent lookup is driven from each referenced
+-- Message-ID through indexes, whatever the planner believes about a table that is still filling.
+create or replace function mail.inject_hashed(p_user int, p_raw bytea[], p_hash bytea[], p_meta jsonb[],
+                                              p_deliveries jsonb, p_check_quota boolean)
 returns table (idx int, mailbox int, uid int, uidvalidity int, modseq bigint, message bigint)
 language plpgsql as $$
 declare
@@ -21,34 +31,41 @@ declare
   v_missing int;
   v_box record;
   v_tries int := 0;
+  v_m int[];
+  v_b int[];
+  v_uid int[];
+  v_uidvalidity int[];
+  v_modseq bigint[];
 begin
-  if coalesce(array_length(p_raw, 1), 0) <> coalesce(array_length(p_meta, 1), 0) then
-    perform mail.fail('AXBAD', 'p_raw and p_meta differ in length');
+  if coalesce(array_length(p_raw, 1), 0) <> coalesce(array_length(p_meta, 1), 0)
+     or coalesce(array_length(p_raw, 1), 0) <> coalesce(array_length(p_hash, 1), 0) then
+    perform mail.fail('AXBAD', 'p_raw, p_hash and p_meta differ in length');
   end if;
 
   -- 1. Single-instance storage. ON CONFLICT DO NOTHING cannot see a row committed by a concurrent
   -- injector after our statement began, so look up what is still missing and try again.
   loop
     with input as (
-      select t.ord::int as ord, t.raw, t.meta, public.digest(t.raw, 'sha256') as hash
-        from unnest(p_raw, p_meta) with ordinality as t(raw, meta, ord)
+      select t.ord::int as ord, t.hash from unnest(p_hash) with ordinality as t(hash, ord)
     ), ins as (
       insert into mail.messages (hash, raw, size, header_size, envelope, body, bodystructure, parts,
           headers, subject, base_subject, from_text, to_text, cc_text, bcc_text, sort_from, sort_to,
           sort_cc, display_from, display_to, sent_date, message_id, in_reply_to, refs, body_text, problems)
-      select distinct on (i.hash) i.hash, i.raw, length(i.raw), (i.meta->>'headerSize')::int,
-          i.meta->'envelope', i.meta->'body', i.meta->'bodystructure', i.meta->'parts', i.meta->'headers',
-          i.meta->>'subject', coalesce(i.meta->>'baseSubject', ''),
-          coalesce(i.meta->>'fromText', ''), coalesce(i.meta->>'toText', ''),
-          coalesce(i.meta->>'ccText', ''), coalesce(i.meta->>'bccText', ''),
-          coalesce(i.meta->>'sortFrom', ''), coalesce(i.meta->>'sortTo', ''), coalesce(i.meta->>'sortCc', ''),
-          coalesce(i.meta->>'displayFrom', ''), coalesce(i.meta->>'displayTo', ''),
-          (i.meta->>'sentDate')::timestamptz, i.meta->>'messageId',
-          coalesce(array(select jsonb_array_elements_text(i.meta->'inReplyTo')), '{}'),
-          coalesce(array(select jsonb_array_elements_text(i.meta->'references')), '{}'),
-          coalesce(i.meta->>'bodyText', ''),
-          coalesce(array(select jsonb_array_elements_text(i.meta->'problems')), '{}')
-        from input i order by i.hash, i.ord
+      select u.hash, p_raw[u.ord], length(p_raw[u.ord]), (u.meta->>'headerSize')::int,
+          u.meta->'envelope', u.meta->'body', u.meta->'bodystructure', u.meta->'parts', u.meta->'headers',
+          u.meta->>'subject', coalesce(u.meta->>'baseSubject', ''),
+          coalesce(u.meta->>'fromText', ''), coalesce(u.meta->>'toText', ''),
+          coalesce(u.meta->>'ccText', ''), coalesce(u.meta->>'bccText', ''),
+          coalesce(u.meta->>'sortFrom', ''), coalesce(u.meta->>'sortTo', ''), coalesce(u.meta->>'sortCc', ''),
+          coalesce(u.meta->>'displayFrom', ''), coalesce(u.meta->>'displayTo', ''),
+          (u.meta->>'sentDate')::timestamptz, u.meta->>'messageId',
+          coalesce(array(select jsonb_array_elements_text(u.meta->'inReplyTo')), '{}'),
+          coalesce(array(select jsonb_array_elements_text(u.meta->'references')), '{}'),
+          coalesce(u.meta->>'bodyText', ''),
+          coalesce(array(select jsonb_array_elements_text(u.meta->'problems')), '{}')
+        from (select f.hash, f.ord, p_meta[f.ord] as meta
+                from (select distinct on (i.hash) i.hash, i.ord from input i order by i.hash, i.ord) f
+               where not exists (select 1 from mail.messages m where m.hash = f.hash)) u
       on conflict (hash) do nothing
       returning mail.messages.id, mail.messages.hash
     )
@@ -89,10 +106,10 @@ begin
   end if;
 
   -- 3. Allocate UIDs (consecutive per mailbox, in delivery order) and one modseq per mailbox, and
-  -- insert every delivery in one statement.
-  return query
+  -- insert every delivery in one statement. System flags are case-insensitive (RFC 3501 §2.3.2).
   with d as (
-    select (e->>'m')::int as m, (e->>'b')::int as b, e->'f' as f,
+    select (e->>'m')::int as m, (e->>'b')::int as b,
+           coalesce(array(select jsonb_array_elements_text(coalesce(e->'f', '[]'))), '{}') as f,
            coalesce((e->>'d')::timestamptz, now()) as d, o as ord,
            row_number() over (partition by (e->>'b')::int order by o) as rn
       from jsonb_array_elements(p_deliveries) with ordinality as x(e, o)
@@ -105,38 +122,44 @@ begin
     insert into mail.mailbox_messages (mailbox, uid, message, modseq, internaldate, size, seen,
                                        answered, flagged, deleted, draft, keywords)
     select d.b, a.first_uid + d.rn::int - 1, v_ids[d.m], a.modseq, d.d, length(p_raw[d.m]),
-           mail.has_flag(d.f, '\seen'), mail.has_flag(d.f, '\answered'),
-           mail.has_flag(d.f, '\flagged'), mail.has_flag(d.f, '\deleted'),
-           mail.has_flag(d.f, '\draft'),
-           coalesce(array(select distinct k from jsonb_array_elements_text(d.f) k
-                           where left(k, 1) <> '\' order by k), '{}')
+           '\seen' = any(l.f), '\answered' = any(l.f), '\flagged' = any(l.f), '\deleted' = any(l.f),
+           '\draft' = any(l.f),
+           coalesce(array(select distinct k from unnest(d.f) k where left(k, 1) <> '\' order by k), '{}')
       from d join alloc a on a.id = d.b
-    returning mail.mailbox_messages.mailbox, mail.mailbox_messages.uid, mail.mailbox_messages.message
+      cross join lateral (select array(select lower(k) from unnest(d.f) k) as f) l
+    returning 1
   )
-  select d.m, d.b, a.first_uid + d.rn::int - 1, a.uidvalidity, a.modseq, v_ids[d.m]
-    from d join alloc a on a.id = d.b
-   order by d.ord;
+  select array_agg(d.m order by d.ord), array_agg(d.b order by d.ord),
+         array_agg(a.first_uid + d.rn::int - 1 order by d.ord), array_agg(a.uidvalidity order by d.ord),
+         array_agg(a.modseq order by d.ord)
+    into v_m, v_b, v_uid, v_uidvalidity, v_modseq
+    from d join alloc a on a.id = d.b;
 
   -- 4. Thread ids (RFC 8474 THREADID), computed once here: a new message joins the thread of the
   -- oldest message of the same owner it refers to (References oldest first, then In-Reply-To);
-  -- otherwise it starts a thread of its own. The rows just inserted are those carrying the
-  -- modseq this call took for each mailbox (found through the (mailbox, modseq) index).
+  -- otherwise it starts a thread of its own.
+  -- The lookups are fenced (offset 0) so that each is planned on its own, from the Message-ID
+  -- index to the rows holding that message, whatever the statistics of tables still filling.
   update mail.mailbox_messages mm
      set thread_root = coalesce((
-           select coalesce(p.thread_root, p.message)
+           select coalesce(t.thread_root, t.message)
              from mail.messages nm
              cross join lateral unnest(nm.refs || nm.in_reply_to) with ordinality as r(id, ord)
-             join mail.messages pm on pm.message_id = r.id
-             join mail.mailbox_messages p on p.message = pm.id
-             join mail.mailboxes pb on pb.id = p.mailbox
-            where nm.id = mm.message and pb.owner = b.owner and pm.id <> nm.id
-            order by r.ord, p.mailbox, p.uid
+             cross join lateral (
+               select p.thread_root, p.message
+                 from (select pm.id from mail.messages pm
+                        where pm.message_id = r.id and pm.id <> nm.id offset 0) pmx
+                 join mail.mailbox_messages p on p.message = pmx.id
+                 join mail.mailboxes pb on pb.id = p.mailbox
+                where pb.owner = n.owner
+                order by p.mailbox, p.uid
+                limit 1) t
+            where nm.id = mm.message
+            order by r.ord
             limit 1), mm.message)
-    from mail.mailboxes b
-   where b.id = mm.mailbox
-     and b.id in (select (e->>'b')::int from jsonb_array_elements(p_deliveries) e)
-     and mm.modseq = b.nextmodseq - 1
-     and mm.thread_root is null;
+    from (select x.b, x.uid, b.owner from unnest(v_b, v_uid) as x(b, uid)
+            join mail.mailboxes b on b.id = x.b offset 0) n
+   where (mm.mailbox, mm.uid) = (n.b, n.uid);
 
   -- 5. Quota (RFC 9208): the counters were updated by the insert's statement trigger.
   if p_check_quota and exists (
@@ -154,7 +177,21 @@ begin
 
   perform mail.notify_mailbox(x.b) from (select distinct (e->>'b')::int as b
                                            from jsonb_array_elements(p_deliveries) e) x;
+
+  return query
+  select x.m, x.b, x.uid, x.uv, x.ms, v_ids[x.m]
+    from unnest(v_m, v_b, v_uid, v_uidvalidity, v_modseq) with ordinality as x(m, b, uid, uv, ms, ord)
+   order by x.ord;
 end $$;
+
+create or replace function mail.inject(p_user int, p_raw bytea[], p_meta jsonb[], p_deliveries jsonb,
+                                       p_check_quota boolean)
+returns table (idx int, mailbox int, uid int, uidvalidity int, modseq bigint, message bigint)
+language sql as $$
+  select * from mail.inject_hashed(p_user, p_raw,
+    array(select public.digest(r, 'sha256') from unnest(p_raw) with ordinality as x(r, o) order by o),
+    p_meta, p_deliveries, p_check_quota)
+$$;
 
 create or replace function api.message_inject(p_user int, p_raw bytea[], p_meta jsonb[],
                                               p_deliveries jsonb, p_check_quota boolean default true)

@@ -72,6 +72,7 @@ returns table (idx int, uid int)
 language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
   v_n int := coalesce(array_length(p_raw, 1), 0);
+  v_hash bytea[];
   v_keep int[];
   v_box mail.mailboxes;
 begin
@@ -85,18 +86,43 @@ begin
   if not found or v_box.deleted_at is not null or not v_box.selectable then
     perform mail.fail('AXNEX', 'no such mailbox');
   end if;
+  -- An import fills tables faster than autovacuum analyses them: on a new or nearly empty
+  -- database the planner would take a mailbox of thousands of rows for one of ten, and plan the
+  -- per-message lookups of mail.inject (thread parents, presence) as scans of whole mailboxes.
+  -- Statistics are refreshed whenever a table has grown to twice what they describe: about
+  -- log2(rows) times over an import, a few hundred milliseconds each.
+  if exists (select 1 from pg_catalog.pg_stat_all_tables s join pg_catalog.pg_class c on c.oid = s.relid
+              where s.relid in ('mail.messages'::regclass, 'mail.mailbox_messages'::regclass)
+                and s.n_live_tup > 2 * greatest(c.reltuples, 500)) then
+    analyze mail.messages;
+    analyze mail.mailbox_messages;
+  end if;
+  -- each message is hashed once, here, for the presence check and for mail.inject_hashed
+  v_hash := array(select public.digest(r, 'sha256') from unnest(p_raw) with ordinality x(r, o) order by o);
   select array_agg(k order by k) into v_keep
     from generate_series(1, v_n) k
-   where k not in (select p.idx from mail.import_present(p_mailbox,
-                     array(select public.digest(r, 'sha256') from unnest(p_raw) with ordinality x(r, o) order by o),
-                     p_dates, p_occ) p);
+   where k not in (select p.idx from mail.import_present(p_mailbox, v_hash, p_dates, p_occ) p);
   if v_keep is null then
+    return;
+  end if;
+  if cardinality(v_keep) = v_n then
+    -- the usual case (a first import): nothing to leave out, no copies of the batch to make
+    return query
+    select i.idx, i.uid
+      from mail.inject_hashed(null, p_raw, v_hash, p_meta,
+             (select jsonb_agg(jsonb_build_object('m', k, 'b', p_mailbox,
+                                                  'f', coalesce(p_flags->(k - 1), '[]'::jsonb),
+                                                  'd', p_dates[k]) order by k)
+                from generate_series(1, v_n) k),
+             false) i
+     order by i.idx;
     return;
   end if;
   return query
   select v_keep[i.idx], i.uid
-    from mail.inject(null,
+    from mail.inject_hashed(null,
            array(select p_raw[k] from unnest(v_keep) with ordinality u(k, o) order by o),
+           array(select v_hash[k] from unnest(v_keep) with ordinality u(k, o) order by o),
            array(select p_meta[k] from unnest(v_keep) with ordinality u(k, o) order by o),
            (select jsonb_agg(jsonb_build_object('m', o, 'b', p_mailbox,
                                                 'f', coalesce(p_flags->(k - 1), '[]'::jsonb),

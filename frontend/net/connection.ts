@@ -87,6 +87,20 @@ export class Connection {
 
   /** Reads one line and returns it without its CRLF (a bare LF also ends a line). */
   async readLine(maxLength: number): Promise<Buffer> {
+    const { line, end } = await this.nextLine(maxLength);
+    return line.subarray(0, end);
+  }
+
+  /**
+   * Reads one line and returns it with its ending exactly as received (CRLF, or a bare LF): for
+   * LMTP DATA, which must store what was sent. maxLength applies to the line without its ending.
+   */
+  async readLineAsSent(maxLength: number): Promise<Buffer> {
+    return (await this.nextLine(maxLength)).line;
+  }
+
+  /** The next line with its ending, and where its content ends (before CRLF or LF). */
+  private async nextLine(maxLength: number): Promise<{ line: Buffer; end: number }> {
     let scanned = 0;
     for (;;) {
       for (let ci = 0, offset = 0; ci < this.chunks.length; offset += this.chunks[ci].length, ci++) {
@@ -97,7 +111,7 @@ export class Connection {
           const line = this.take(offset + i + 1);
           const end = line.length >= 2 && line[line.length - 2] === 13 ? line.length - 2 : line.length - 1;
           if (end > maxLength) throw new LineTooLong(maxLength, true);
-          return line.subarray(0, end);
+          return { line, end };
         }
       }
       scanned = this.buffered;

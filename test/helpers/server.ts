@@ -1,6 +1,6 @@
 // Integration tests: the real server on port 0 against a test database, configured exactly as a
 // user would configure it (AOX_* variables over no file).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../frontend/config.ts';
@@ -14,9 +14,22 @@ export interface TestServer extends RunningServer {
   popPort: number;
 }
 
+// Each server gets its own pidfile directory (the self-signed certificate is written there); all
+// of them are removed when the test process exits, so runs leave nothing behind in /tmp.
+const scratchDirs: string[] = [];
+process.once('exit', () => {
+  for (const d of scratchDirs) rmSync(d, { recursive: true, force: true });
+});
+
+function pidfileDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'aox-test-'));
+  scratchDirs.push(dir);
+  return dir;
+}
+
 /** Settings for a Config that points at a test database; overrides win. */
 export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const dir = mkdtempSync(join(tmpdir(), 'aox-test-'));
+  const dir = pidfileDir();
   const env: Record<string, string> = {
     AOX_DB_ADDRESS: String(db.frontend.host ?? '127.0.0.1'),
     AOX_DB_PORT: String(db.frontend.port ?? 5432),

@@ -138,6 +138,27 @@ describe('lmtp: protocol', () => {
     c.close();
   });
 
+  it('stores lines that arrived with a bare LF as sent, not as CRLF', async () => {
+    const c = await ready();
+    await c.command('MAIL FROM:<a@example.net>');
+    await c.command('RCPT TO:<alice@example.com>');
+    assert.equal((await c.command('DATA')).code, 354);
+    const message = Buffer.from('From: a@example.net\nSubject: bare LF\n\nline one\n.dot after LF\r\n' +
+      'CRLF line\r\nCR LF apart\r\r\nlast bare\n', 'latin1');
+    c.send(Buffer.concat([message.subarray(0, 47), Buffer.from('.'), message.subarray(47), Buffer.from('.\r\n')]));
+    assert.equal((await c.reply()).code, 250);
+    assert.ok(afterReceived(await lastStored()).equals(message));
+
+    // a "." line ending in a bare LF ends the data too
+    await c.command('MAIL FROM:<a@example.net>');
+    await c.command('RCPT TO:<alice@example.com>');
+    assert.equal((await c.command('DATA')).code, 354);
+    c.send('Subject: ends bare\n\nbody\n.\n');
+    assert.equal((await c.reply()).code, 250);
+    assert.ok(afterReceived(await lastStored()).equals(Buffer.from('Subject: ends bare\n\nbody\n')));
+    c.close();
+  });
+
   it('takes BDAT chunks byte-exact, LAST and 0 LAST included', async () => {
     const c = await ready();
     await c.command('MAIL FROM:<a@example.net> BODY=BINARYMIME');

@@ -11,6 +11,7 @@ import { fullMailboxName } from '../lib/names.ts';
 import { concatSources, DEFAULT_LIMITS, runImport, type ImportCounts } from '../import/importer.ts';
 import { readMaildir } from '../import/maildir.ts';
 import { parseMailboxArg } from '../import/mailbox-arg.ts';
+import { defaultParseWorkers, mainThreadPreparer, WorkerPreparer } from '../import/parse-pool.ts';
 import { readMbox } from '../import/mbox.ts';
 import { barProgress, formatDuration, lineProgress, silentProgress, type ProgressReporter } from '../import/progress.ts';
 import { PgImportStore } from '../import/store.ts';
@@ -23,6 +24,7 @@ interface ImportOptions {
   quiet?: boolean;
   batch?: string;
   batchSize?: string;
+  parseWorkers?: string;
 }
 
 /** Input bytes to read, for the ETA: file sizes (mbox) or the sizes of cur/ and new/ files. */
@@ -90,7 +92,8 @@ export const command: AoxCommand = {
     .option('-n, --dry-run', 'read and parse everything, report problems, store nothing')
     .option('-q, --quiet', 'no progress display; problems and the summary only')
     .option('--batch <n>', `messages per database call (default ${DEFAULT_LIMITS.batchMessages})`)
-    .option('--batch-size <MB>', `megabytes per database call (default ${DEFAULT_LIMITS.batchBytes / 1024 / 1024})`),
+    .option('--batch-size <MB>', `megabytes per database call (default ${DEFAULT_LIMITS.batchBytes / 1024 / 1024})`)
+    .option('--parse-workers <n>', `threads that parse while the main thread reads and stores; 0 parses in the main thread (default ${defaultParseWorkers()}: one per core but one)`),
   async run(ctx, args, rawOptions) {
     const options = rawOptions as ImportOptions;
     const [mailboxText, formatText] = args;
@@ -120,6 +123,10 @@ export const command: AoxCommand = {
     };
     process.on('SIGINT', onSigint);
     const started = Date.now();
+    // parsing runs in worker threads while the main thread reads, hashes and sends
+    const workers = options.parseWorkers === undefined ? defaultParseWorkers() : Number(options.parseWorkers);
+    if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new CliError(`--parse-workers must be a whole number from 0 to 64, not ${options.parseWorkers}`);
+    const preparer = workers > 0 ? new WorkerPreparer(workers) : mainThreadPreparer;
     try {
       const source = (p: string): AsyncIterable<SourceItem> =>
         (format === 'mbox' ? readMbox(p, { mboxrd: options.mboxrd === true }) : readMaildir(p));
@@ -128,6 +135,7 @@ export const command: AoxCommand = {
         dryRun,
         limits,
         signal: abort.signal,
+        preparer,
         events: {
           progress: (c) => progress.update(c),
           malformed: (place, problems) => progress.log(`${place}: stored with problems: ${problems.join('; ')}`),
@@ -145,6 +153,7 @@ export const command: AoxCommand = {
     } finally {
       progress.stop();
       process.off('SIGINT', onSigint);
+      await preparer.close();
       await reader?.end().catch(() => undefined);
     }
   },

@@ -25,7 +25,13 @@ export function isKeyword(k: string): boolean {
 /** The fields above from a raw header block, unfolded; names lower-cased. */
 function flagFields(raw: Buffer): Map<string, string> {
   const fields = new Map<string, string>();
-  const head = raw.subarray(0, MAX_HEADER_SCAN).toString('latin1');
+  // only the header block: converting and splitting the first 256 KB of every message (most of
+  // a large one's attachment) cost more than the parse itself
+  const scan = raw.subarray(0, MAX_HEADER_SCAN);
+  const blank = scan.indexOf('\n\n');
+  const crlfBlank = scan.indexOf('\n\r\n');
+  const ends = [blank, crlfBlank].filter((i) => i >= 0);
+  const head = scan.subarray(0, ends.length ? Math.min(...ends) + 1 : scan.length).toString('latin1');
   const lines = head.split(/\r?\n/);
   let name: string | null = null;
   let value = '';

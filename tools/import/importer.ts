@@ -8,7 +8,8 @@
 // so an exact duplicate (same bytes and internal date) split over two separate runs is imported
 // once only. Memory: about 100 bytes per message for that count.
 import { createHash } from 'node:crypto';
-import { fallbackMeta, prepareMessage, type Prepared as PreparedMessage } from './prepare.ts';
+import { mainThreadPreparer, type Preparer } from './parse-pool.ts';
+import { fallbackMeta, type Prepared as PreparedMessage } from './prepare.ts';
 import type { ImportStore, StoreBatch } from './store.ts';
 import type { SourceItem, SourceMessage, SourceProblem } from './types.ts';
 
@@ -56,6 +57,8 @@ export interface ImportRun {
   events?: ImportEvents;
   /** stops reading when aborted; what was read is still stored */
   signal?: AbortSignal;
+  /** who parses (default: the main thread); the caller closes it */
+  preparer?: Preparer;
 }
 
 /** "file, offset N" or "file, message N": where a message or problem is. */
@@ -82,6 +85,9 @@ const MESSAGE_FAULTS = new Set(['22', '23', '54']);
 // mailbox): the batch is simply sent again; the presence check makes that safe.
 const RETRYABLE = new Set(['40001', '40P01']);
 const RETRIES = 5;
+// batches handed on but not yet stored, at most (one storing, the next checked and parsed while
+// the one after is read): with 8 MB batches the pipeline holds a few dozen MB whatever the input
+const MAX_IN_FLIGHT = 3;
 
 function sqlState(e: unknown): string {
   return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : '';
@@ -138,35 +144,53 @@ export async function runImport(sources: AsyncIterable<SourceItem>, run: ImportR
     }
   };
 
-  const flush = async () => {
-    const items = batch;
-    batch = [];
-    batchBytes = 0;
-    if (items.length === 0) return;
+  // The pipeline: each batch goes through a stage (presence check, then parsing, possibly in
+  // worker threads) that starts as soon as the batch is full, and then a store step that waits
+  // for the previous batch's store, so UIDs follow the input's order. At most MAX_IN_FLIGHT
+  // batches are between reading and stored: memory stays bounded by a few batches.
+  const preparer = run.preparer ?? mainThreadPreparer;
+  const pending: Promise<void>[] = [];
+  type Staged = { items: Pending[]; todo: Pending[]; prepared: Prepared[] };
+  const stage = async (items: Pending[]): Promise<Staged> => {
     const present = run.store
       ? await run.store.present(items.map((p) => p.hash), items.map((p) => p.msg.date), items.map((p) => p.occ))
       : new Set<number>();
     const todo = items.filter((_, i) => !present.has(i));
-    const prepared = todo.map((p) => prepareMessage(p.msg));
+    const prepared = await preparer.prepare(todo.map((p) => p.msg));
+    return { items, todo, prepared };
+  };
+  const storeStep = async (previous: Promise<void>, staged: Promise<Staged>): Promise<void> => {
+    const s = await staged.then((v) => ({ v }), (error: unknown) => ({ error }));
+    await previous;
+    if (failure) return;
+    if ('error' in s) throw s.error;
+    const { items, todo, prepared } = s.v;
     prepared.forEach((p, i) => {
       if (p.problems.length) {
         counts.malformed++;
         events.malformed?.(where(todo[i].msg), p.problems);
       }
     });
-    await storing;
-    if (failure) throw failure.error;
+    counts.present += items.length - todo.length;
     const store = run.store;
     if (!store || run.dryRun) {
       counts.imported += todo.length;
-      counts.present += items.length - todo.length;
-      events.progress?.(counts);
-      return;
+    } else {
+      await storeParts(store, todo, prepared);
     }
-    counts.present += items.length - todo.length;
-    storing = storeParts(store, todo, prepared)
-      .then(() => events.progress?.(counts))
-      .catch((e: unknown) => { failure = { error: e }; });
+    events.progress?.(counts);
+  };
+
+  const flush = async () => {
+    const items = batch;
+    batch = [];
+    batchBytes = 0;
+    if (failure) throw failure.error;
+    if (items.length === 0) return;
+    storing = storeStep(storing, stage(items)).catch((e: unknown) => { failure ??= { error: e }; });
+    pending.push(storing);
+    while (pending.length >= MAX_IN_FLIGHT) await pending.shift();
+    if (failure) throw (failure as { error: unknown }).error;
   };
 
   for await (const item of sources) {

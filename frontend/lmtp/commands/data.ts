@@ -1,10 +1,10 @@
 // DATA (RFC 5321 §4.1.1.4, §4.5.2; RFC 2033 §4.2): reads the message up to the line ".",
 // removing the transparency dots, then replies once per accepted recipient.
 //
-// Line endings: each line is stored with CRLF. A well-formed client sends nothing else (RFC 5321
-// §2.3.8), and then the stored bytes are exactly the delivered ones. Connection.readLine also ends
-// a line at a bare LF and does not say which it was, so a client that sends bare LFs gets its lines
-// stored CRLF-terminated (BDAT has no line framing and is byte-exact for anything).
+// Line endings: each line is stored with the ending it arrived with. A well-formed client sends
+// CRLF only (RFC 5321 §2.3.8); one that sends bare LFs gets them stored as sent, so the stored
+// message is byte for byte what was delivered once the transparency dots are removed (RFC 5321
+// §4.5.2). A "." line ends the data whether it ends in CRLF or a bare LF.
 import { defineCommand } from '../command.ts';
 import { deliver } from '../delivery.ts';
 import { LmtpError, SYNTAX_ERROR, TOO_BIG, reply, BAD_SEQUENCE } from '../reply.ts';
@@ -12,8 +12,9 @@ import { LineTooLong } from '../../net/connection.ts';
 import { skipLongLine } from '../lines.ts';
 import { MAX_LINE } from '../../net/limits.ts';
 
-const CRLF = Buffer.from('\r\n');
 const DOT = 0x2e;
+const CR = 0x0d;
+const LF = 0x0a;
 
 export default defineCommand({
   name: 'DATA',
@@ -36,7 +37,7 @@ export default defineCommand({
       let line: Buffer;
       try {
         // once the message is too big its lines are only counted, not kept: no need to hold long ones
-        line = await session.conn.readLine(tooBig ? MAX_LINE : limit + 2);
+        line = await session.conn.readLineAsSent(tooBig ? MAX_LINE : limit + 2);
       } catch (e) {
         // a line longer than a whole message may be: the message is too big, read on to the end
         if (!(e instanceof LineTooLong)) throw e;
@@ -45,15 +46,15 @@ export default defineCommand({
         lines.length = 0;
         continue;
       }
-      if (line.length === 1 && line[0] === DOT) break;
-      const content = line.length && line[0] === DOT ? line.subarray(1) : line;
-      size += content.length + 2;
+      if (line[0] === DOT && (line.length === 2 ? line[1] === LF : line.length === 3 && line[1] === CR && line[2] === LF)) break;
+      const content = line[0] === DOT ? line.subarray(1) : line;
+      size += content.length;
       if (size > limit) {
         // keep reading to the end of the data (RFC 5321 §4.5.3.1.10), but keep nothing
         tooBig = true;
         lines.length = 0;
       } else if (!tooBig) {
-        lines.push(content, CRLF);
+        lines.push(content);
       }
     }
     session.reset();

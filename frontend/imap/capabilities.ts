@@ -23,6 +23,9 @@ export function capabilities(s: Session): string[] {
     if (s.plaintextAllowed()) caps.push('AUTH=PLAIN', 'AUTH=LOGIN');
     else caps.push('LOGINDISABLED');
     caps.push('AUTH=SCRAM-SHA-256');
+  } else if (!s.conn.compressed) {
+    // RFC 4978 §3: after authentication; not listed again once active
+    caps.push('COMPRESS=DEFLATE');
   }
   return caps;
 }

@@ -153,6 +153,7 @@ describe('imap COMPRESS=DEFLATE', () => {
       const lock = await client.getMailboxLock(box);
       try {
         const { content } = await client.download('1');
+        assert.ok(content);
         const parts: Buffer[] = [];
         for await (const p of content) parts.push(p as Buffer);
         assert.deepEqual(Buffer.concat(parts), big);

@@ -16,7 +16,8 @@ const QUOTA = ['QUOTA', 'QUOTA=RES-STORAGE', 'QUOTA=RES-MESSAGE', 'QUOTASET'] as
 
 /** The capability list for this session right now. */
 export function capabilities(s: Session): string[] {
-  const caps = ['IMAP4rev1', ...EXTENSIONS, `APPENDLIMIT=${s.appendLimit}`];
+  // RFC 9051 §7.2.2: both are offered; IMAP4rev2 behaviour starts with ENABLE IMAP4rev2
+  const caps = ['IMAP4rev1', 'IMAP4rev2', ...EXTENSIONS, `APPENDLIMIT=${s.appendLimit}`];
   if (s.ctx.config.get('use-imap-quota')) caps.push(...QUOTA);
   if (s.state === 'notauth') {
     if (s.ctx.tls && !s.conn.secure) caps.push('STARTTLS');

@@ -119,6 +119,19 @@ describe('imap COMPRESS=DEFLATE', () => {
     await c.close();
   });
 
+  it('closes the connection on a corrupt deflate stream, and the server goes on', async () => {
+    const c = await ImapClient.connect(server.imapPort);
+    await c.login('alice', 'secret');
+    const r = await c.exec('COMPRESS DEFLATE');
+    assert.equal(r.status, 'OK');
+    // not deflate data: an invalid block type
+    c.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0d, 0x0a]));
+    await assert.rejects(c.next(10_000), /connection closed/);
+    const d = await ImapClient.connect(server.imapPort);
+    assert.equal((await d.exec('NOOP')).status, 'OK');
+    await d.close();
+  });
+
   it('works after STARTTLS and on the implicit-TLS port', async () => {
     const s = await ImapClient.connect(server.imapPort);
     assert.equal((await s.exec('STARTTLS')).status, 'OK');

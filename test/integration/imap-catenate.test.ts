@@ -146,6 +146,11 @@ describe('imap catenate', () => {
     const big = Buffer.concat([Buffer.from('Subject: big\r\n\r\n'), Buffer.alloc(2900, 'y')]);
     const r = await c.exec(cmd('APPEND Dst ', lit(big)));
     assert.equal(r.status, 'OK', r.line);
+    // beyond LITERAL-'s 4096 bytes: LITERAL+ takes it without a continuation
+    await c.exec('SELECT Dst');
+    const search = await c.exec(cmd('SEARCH TEXT ', lit(Buffer.alloc(5000, 'q'))));
+    assert.equal(search.status, 'OK', search.line);
+    assert.ok(!search.units.some((u) => u.text.startsWith('+')), 'no continuation request');
     // a 1 MiB + 1 search string is beyond what any non-APPEND literal may be: tagged BAD [TOOBIG],
     // the literal read and dropped, and the next command found where the client put it
     const tag = c.nextTag();

@@ -51,9 +51,23 @@ export class Connection {
       if (this.inflater) this.inflater.write(d);
       else this.received(d);
     });
-    socket.on('end', () => { this.ended = true; this.wake(); });
-    socket.on('close', () => { this.ended = true; this.wake(); this.clearTimer(); });
+    socket.on('end', () => this.inputEnded());
+    socket.on('close', () => { this.inputEnded(); this.clearTimer(); });
     socket.on('error', () => { this.ended = true; this.wake(); });
+  }
+
+  /**
+   * The peer sent its last byte. With compression the inflater may still hold some of it (a
+   * command sent just before the peer closed): the end counts once the inflater has let go.
+   */
+  private inputEnded(): void {
+    if (this.inflater && !this.inflater.writableEnded) {
+      this.inflater.end();
+      return;
+    }
+    if (this.inflater && !this.inflater.readableEnded) return;
+    this.ended = true;
+    this.wake();
   }
 
   /** Bytes for the reader (after decompression, when active). */
@@ -241,6 +255,7 @@ export class Connection {
     this.inflater = inflater;
     this.deflater = deflater;
     inflater.on('data', (d: Buffer) => this.received(d));
+    inflater.on('end', () => { this.ended = true; this.wake(); });
     inflater.on('error', () => { this.ended = true; this.wake(); this.socket.destroy(); });
     deflater.on('data', (d: Buffer) => {
       this.bytesOut += d.length;

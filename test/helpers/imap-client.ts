@@ -86,12 +86,23 @@ export class ImapClient {
     const inflater = createInflateRaw();
     const deflater = createDeflateRaw();
     socket.removeAllListeners('data');
+    socket.removeAllListeners('close');
     socket.on('data', (d: Buffer) => {
       this.wireBytesIn += d.length;
       inflater.write(d);
     });
+    // what the server sent just before closing may still be in the inflater: closed comes after it
+    socket.on('close', () => inflater.end());
+    inflater.on('end', () => {
+      this.closed = true;
+      this.wake();
+    });
     inflater.on('data', (d: Buffer) => this.receive(d));
-    inflater.on('error', () => socket.destroy());
+    inflater.on('error', () => {
+      this.closed = true;
+      this.wake();
+      socket.destroy();
+    });
     deflater.on('data', (d: Buffer) => {
       this.wireBytesOut += d.length;
       socket.write(d);
@@ -241,6 +252,25 @@ export class ImapClient {
     });
     this.socket = secure;
     this.attach(secure);
+  }
+
+  /**
+   * Sends `data` and FIN in one write (so they tend to arrive together), compressed when
+   * compression is on: the server must still act on the data.
+   */
+  endWith(data: Buffer): void {
+    const deflater = this.deflater;
+    if (!deflater) {
+      this.socket.end(data);
+      return;
+    }
+    const socket = this.socket;
+    deflater.removeAllListeners('data');
+    deflater.removeAllListeners('end');
+    const out: Buffer[] = [];
+    deflater.on('data', (d: Buffer) => out.push(d));
+    deflater.on('end', () => socket.end(Buffer.concat(out)));
+    deflater.end(data);
   }
 
   async close(): Promise<void> {

@@ -119,6 +119,24 @@ describe('imap COMPRESS=DEFLATE', () => {
     await c.close();
   });
 
+  it('acts on a compressed command the client sent just before closing', async () => {
+    const c = await ImapClient.connect(server.imapPort);
+    await c.login('alice', 'secret');
+    await c.exec('CREATE Last');
+    await compressed(c);
+    const m = message('last words');
+    c.endWith(Buffer.concat([Buffer.from(`Z1 APPEND Last {${m.length}+}\r\n`), m, Buffer.from('\r\n')]));
+    const other = await ImapClient.connect(server.imapPort);
+    await other.login('alice', 'secret');
+    let status = '';
+    for (let i = 0; i < 200 && !status.includes('MESSAGES 1'); i++) {
+      status = (await other.exec('STATUS Last (MESSAGES)')).untagged[0];
+      if (!status.includes('MESSAGES 1')) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match(status, /MESSAGES 1\)/);
+    await other.close();
+  });
+
   it('closes the connection on a corrupt deflate stream, and the server goes on', async () => {
     const c = await ImapClient.connect(server.imapPort);
     await c.login('alice', 'secret');

@@ -31,6 +31,9 @@ export class Connection {
   /** COMPRESS=DEFLATE streams, once compression is active */
   private inflater: InflateRaw | null = null;
   private deflater: DeflateRaw | null = null;
+  /** the peer closed and the inflater is being drained, or has been */
+  private draining = false;
+  private inflaterDrained = false;
   readonly remoteAddress: string;
   readonly localPort: number;
   /** bytes read and written, for logs */
@@ -61,11 +64,19 @@ export class Connection {
    * command sent just before the peer closed): the end counts once the inflater has let go.
    */
   private inputEnded(): void {
-    if (this.inflater && !this.inflater.writableEnded) {
-      this.inflater.end();
+    const inflater = this.inflater;
+    if (inflater && !this.inflaterDrained && !inflater.destroyed) {
+      // a flush, not end(): clients never finish the deflate stream, and ending it would only
+      // raise "unexpected end of file"; the callback comes after everything written was inflated
+      if (this.draining) return;
+      this.draining = true;
+      inflater.flush(zlib.Z_SYNC_FLUSH, () => {
+        this.inflaterDrained = true;
+        this.ended = true;
+        this.wake();
+      });
       return;
     }
-    if (this.inflater && !this.inflater.readableEnded) return;
     this.ended = true;
     this.wake();
   }
@@ -255,7 +266,6 @@ export class Connection {
     this.inflater = inflater;
     this.deflater = deflater;
     inflater.on('data', (d: Buffer) => this.received(d));
-    inflater.on('end', () => { this.ended = true; this.wake(); });
     inflater.on('error', () => { this.ended = true; this.wake(); this.socket.destroy(); });
     deflater.on('data', (d: Buffer) => {
       this.bytesOut += d.length;

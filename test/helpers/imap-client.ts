@@ -92,11 +92,10 @@ export class ImapClient {
       inflater.write(d);
     });
     // what the server sent just before closing may still be in the inflater: closed comes after it
-    socket.on('close', () => inflater.end());
-    inflater.on('end', () => {
+    socket.on('close', () => inflater.flush(zlib.Z_SYNC_FLUSH, () => {
       this.closed = true;
       this.wake();
-    });
+    }));
     inflater.on('data', (d: Buffer) => this.receive(d));
     inflater.on('error', () => {
       this.closed = true;

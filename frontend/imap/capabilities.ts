@@ -6,7 +6,7 @@ import type { Session } from './session.ts';
 const EXTENSIONS = [
   'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'UIDPLUS', 'MOVE',
   'CHILDREN', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'LIST-EXTENDED', 'LIST-STATUS', 'CONDSTORE',
-  'QRESYNC', 'ESEARCH', 'MULTIAPPEND', 'WITHIN', 'UTF8=ACCEPT', 'BINARY', 'SAVEDATE',
+  'QRESYNC', 'ESEARCH', 'MULTIAPPEND', 'CATENATE', 'WITHIN', 'UTF8=ACCEPT', 'BINARY', 'SAVEDATE',
   'SORT', 'SORT=DISPLAY', 'ESORT', 'THREAD=ORDEREDSUBJECT', 'THREAD=REFERENCES', 'THREAD=REFS', 'ACL', 'RIGHTS=texk',
   'SEARCHRES', 'STATUS=SIZE', 'OBJECTID', 'NOTIFY', 'SEARCH=FUZZY',
 ] as const;
@@ -16,13 +16,17 @@ const QUOTA = ['QUOTA', 'QUOTA=RES-STORAGE', 'QUOTA=RES-MESSAGE', 'QUOTASET'] as
 
 /** The capability list for this session right now. */
 export function capabilities(s: Session): string[] {
-  const caps = ['IMAP4rev1', ...EXTENSIONS, `APPENDLIMIT=${s.appendLimit}`];
+  // RFC 9051 §7.2.2: both are offered; IMAP4rev2 behaviour starts with ENABLE IMAP4rev2
+  const caps = ['IMAP4rev1', 'IMAP4rev2', ...EXTENSIONS, `APPENDLIMIT=${s.appendLimit}`];
   if (s.ctx.config.get('use-imap-quota')) caps.push(...QUOTA);
   if (s.state === 'notauth') {
     if (s.ctx.tls && !s.conn.secure) caps.push('STARTTLS');
     if (s.plaintextAllowed()) caps.push('AUTH=PLAIN', 'AUTH=LOGIN');
     else caps.push('LOGINDISABLED');
     caps.push('AUTH=SCRAM-SHA-256');
+  } else if (!s.conn.compressed) {
+    // RFC 4978 §3: after authentication; not listed again once active
+    caps.push('COMPRESS=DEFLATE');
   }
   return caps;
 }

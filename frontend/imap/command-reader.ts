@@ -7,7 +7,9 @@
 // MAX_LINE is answered BAD and the stream resynchronised at the next LF; a literal over its limit
 // is refused before the client sends it when it is synchronizing (no "+" is sent), and read and
 // thrown away when it is non-synchronizing (RFC 7888 §4: the client sends it regardless), so the
-// next command is found where the client put it.
+// next command is found where the client put it. The server offers LITERAL+ (any size up to these
+// limits), which includes all LITERAL- allows; it does not also list LITERAL- (RFC 7888 §5 is for
+// servers that cannot take big non-synchronizing literals).
 import type { Connection } from '../net/connection.ts';
 import { LineTooLong } from '../net/connection.ts';
 import { MAX_COMMAND_BYTES, MAX_LINE, MAX_NON_APPEND_LITERAL } from '../net/limits.ts';
@@ -103,7 +105,8 @@ export async function readCommand(conn: Connection, limits: CommandLimits,
     if (size > limit || total + size > maxCommand) {
       if (nonSync) await discardRest(conn, size, maxLine);
       if (isAppend) return { kind: 'rejected', tag, status: 'NO', code: Code.tooBig(), text: 'Message too large' };
-      return { kind: 'rejected', tag, status: 'BAD', code: Code.limit(), text: 'Literal too large' };
+      // RFC 7888 §4: a literal too big to accept gets a tagged BAD with [TOOBIG] (RFC 4469 §5)
+      return { kind: 'rejected', tag, status: 'BAD', code: Code.tooBig(), text: 'Literal too large' };
     }
     if (!nonSync) await continuation();
     const literal = await conn.readBytes(size);

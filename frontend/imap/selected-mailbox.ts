@@ -163,10 +163,10 @@ export class SelectedMailbox {
     return byUid ? this.uidsOfUidSpec(spec) : this.uidsOfMsnSpec(spec);
   }
 
-  /** FLAGS of a message as the client sees them: stored flags plus \Recent. */
+  /** FLAGS of a message as the client sees them: stored flags plus \Recent (IMAP4rev1 only). */
   flagsOf(uid: number, stored: readonly string[]): ResponseValue[] {
     const out: ResponseValue[] = stored.map((f) => atom(f));
-    if (this.recent.contains(uid)) out.push(atom('\\Recent'));
+    if (!this.session.rev2 && this.recent.contains(uid)) out.push(atom('\\Recent'));
     return out;
   }
 
@@ -301,7 +301,8 @@ export class SelectedMailbox {
       arrived = this.map.existing(this.arrived);
       this.arrived = SequenceSet.EMPTY;
     }
-    if (this.recent.size !== this.recentSent) {
+    // RFC 9051 Appendix E: no RECENT response in IMAP4rev2
+    if (this.recent.size !== this.recentSent && !s.rev2) {
       w.untagged(this.recent.size, atom('RECENT'));
       this.recentSent = this.recent.size;
     }

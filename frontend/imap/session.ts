@@ -59,8 +59,22 @@ export class Session {
     return this.ctx.config.get('appendlimit');
   }
 
+  /**
+   * UTF-8 in quoted strings and mailbox names: after ENABLE UTF8=ACCEPT (RFC 6855), and after
+   * ENABLE IMAP4rev2, whose mailbox names are UTF-8 and whose quoted strings may hold UTF-8
+   * (RFC 9051 §5.1, §9 "quoted").
+   */
   get utf8Accept(): boolean {
-    return this.enabled.has('UTF8=ACCEPT');
+    return this.enabled.has('UTF8=ACCEPT') || this.rev2;
+  }
+
+  /**
+   * ENABLE IMAP4rev2 (RFC 9051 §6.3.1): the session follows IMAP4rev2 where it differs from
+   * IMAP4rev1 — no \Recent and no RECENT response, SEARCH answered with ESEARCH, SELECT sends
+   * the mailbox's LIST response and no [UNSEEN] (Appendix E).
+   */
+  get rev2(): boolean {
+    return this.enabled.has('IMAP4REV2');
   }
 
   /** RFC 7162 §3.1: MODSEQ goes into FETCH responses once CONDSTORE is enabled */

@@ -2,8 +2,11 @@
 // `await readBytes(n)` instead of juggling 'data' events. Bytes stay Buffers end to end.
 // STARTTLS swaps the socket underneath and discards anything the client pipelined after the
 // command (RFC 3207 §4.2, RFC 2595 §3.1: no command injection across the TLS boundary).
+// COMPRESS=DEFLATE (RFC 4978) puts raw deflate streams between the socket (plain or TLS) and the
+// reader/writer: the protocol code keeps reading and writing uncompressed bytes.
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
+import { constants as zlib, createDeflateRaw, createInflateRaw, type DeflateRaw, type InflateRaw } from 'node:zlib';
 
 export class ConnectionClosed extends Error {
   constructor() { super('connection closed'); }
@@ -25,6 +28,12 @@ export class Connection {
   private timer: NodeJS.Timeout | null = null;
   private timeoutMs = 0;
   private onTimeout: (() => void) | null = null;
+  /** COMPRESS=DEFLATE streams, once compression is active */
+  private inflater: InflateRaw | null = null;
+  private deflater: DeflateRaw | null = null;
+  /** the peer closed and the inflater is being drained, or has been */
+  private draining = false;
+  private inflaterDrained = false;
   readonly remoteAddress: string;
   readonly localPort: number;
   /** bytes read and written, for logs */
@@ -40,19 +49,51 @@ export class Connection {
 
   private attach(socket: Socket): void {
     socket.on('data', (d: Buffer) => {
-      this.chunks.push(d);
-      this.buffered += d.length;
       this.bytesIn += d.length;
       this.touch();
-      // a client sending without reading our replies must not grow our memory without end
-      // (pausing below what a pending readBytes asked for would only make a big literal crawl in
-      // one event-loop turn per chunk)
-      if (this.buffered > Math.max(16 * 1024 * 1024, this.wanted)) socket.pause();
-      this.wake();
+      if (this.inflater) this.inflater.write(d);
+      else this.received(d);
     });
-    socket.on('end', () => { this.ended = true; this.wake(); });
-    socket.on('close', () => { this.ended = true; this.wake(); this.clearTimer(); });
+    socket.on('end', () => this.inputEnded());
+    socket.on('close', () => { this.inputEnded(); this.clearTimer(); });
     socket.on('error', () => { this.ended = true; this.wake(); });
+  }
+
+  /**
+   * The peer sent its last byte. With compression the inflater may still hold some of it (a
+   * command sent just before the peer closed): the end counts once the inflater has let go.
+   */
+  private inputEnded(): void {
+    const inflater = this.inflater;
+    if (inflater && !this.inflaterDrained && !inflater.destroyed) {
+      // a flush, not end(): clients never finish the deflate stream, and ending it would only
+      // raise "unexpected end of file"; the callback comes after everything written was inflated
+      if (this.draining) return;
+      this.draining = true;
+      inflater.flush(zlib.Z_SYNC_FLUSH, () => {
+        this.inflaterDrained = true;
+        this.ended = true;
+        this.wake();
+      });
+      return;
+    }
+    this.ended = true;
+    this.wake();
+  }
+
+  /** Bytes for the reader (after decompression, when active). */
+  private received(d: Buffer): void {
+    this.chunks.push(d);
+    this.buffered += d.length;
+    // a client sending without reading our replies must not grow our memory without end
+    // (pausing below what a pending readBytes asked for would only make a big literal crawl in
+    // one event-loop turn per chunk); the inflater is paused too, so a small compressed chunk
+    // cannot expand without bound either
+    if (this.buffered > Math.max(16 * 1024 * 1024, this.wanted)) {
+      this.socket.pause();
+      this.inflater?.pause();
+    }
+    this.wake();
   }
 
   private wake(): void {
@@ -64,6 +105,7 @@ export class Connection {
   private async more(): Promise<void> {
     if (this.ended) throw new ConnectionClosed();
     if (this.socket.isPaused()) this.socket.resume();
+    if (this.inflater?.isPaused()) this.inflater.resume();
     await new Promise<void>((r) => { this.waiter = r; });
   }
 
@@ -152,8 +194,23 @@ export class Connection {
   write(data: Buffer | string): Promise<void> {
     if (this.socket.destroyed || !this.socket.writable) return Promise.resolve();
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    this.bytesOut += buf.length;
     this.touch();
+    const deflater = this.deflater;
+    if (deflater) {
+      // every write is one burst of responses: flush it (Z_SYNC_FLUSH) so the client can inflate
+      // all of it now instead of stalling on bytes held back in the compressor; the flush
+      // callback comes once the compressed bytes went to the socket, and a socket that does
+      // not drain pauses the deflater (see startCompression), so back-pressure still holds
+      return new Promise((resolve) => {
+        deflater.write(buf);
+        deflater.flush(zlib.Z_SYNC_FLUSH, () => resolve());
+      });
+    }
+    this.bytesOut += buf.length;
+    return this.rawWrite(buf);
+  }
+
+  private rawWrite(buf: Buffer): Promise<void> {
     return new Promise((resolve) => {
       // wait for drain so a slow reader applies back-pressure to FETCH streaming
       if (this.socket.write(buf)) resolve();
@@ -205,6 +262,37 @@ export class Connection {
     this.secure = true;
   }
 
+  /** Whether COMPRESS=DEFLATE is active (RFC 4978 §3: at most once per connection). */
+  get compressed(): boolean {
+    return this.deflater !== null;
+  }
+
+  /**
+   * Starts COMPRESS=DEFLATE (RFC 4978) in both directions, right after the tagged OK was
+   * written. Anything already buffered arrived after that OK, so it is compressed too and goes
+   * through the inflater first. A corrupt stream ends the connection.
+   */
+  startCompression(): void {
+    if (this.deflater) return;
+    const pending = this.take(this.buffered);
+    const inflater = createInflateRaw();
+    const deflater = createDeflateRaw({ level: zlib.Z_DEFAULT_COMPRESSION });
+    this.inflater = inflater;
+    this.deflater = deflater;
+    inflater.on('data', (d: Buffer) => this.received(d));
+    inflater.on('error', () => { this.ended = true; this.wake(); this.socket.destroy(); });
+    deflater.on('data', (d: Buffer) => {
+      this.bytesOut += d.length;
+      if (this.socket.destroyed) return;
+      if (!this.socket.write(d)) {
+        deflater.pause();
+        this.socket.once('drain', () => deflater.resume());
+      }
+    });
+    deflater.on('error', () => this.socket.destroy());
+    if (pending.length > 0) inflater.write(pending);
+  }
+
   /** Closes after flushing what was written. */
   async close(): Promise<void> {
     this.clearTimer();
@@ -214,10 +302,14 @@ export class Connection {
       setTimeout(resolve, 2000).unref();
     });
     this.socket.destroy();
+    this.inflater?.destroy();
+    this.deflater?.destroy();
   }
 
   destroy(): void {
     this.clearTimer();
     this.socket.destroy();
+    this.inflater?.destroy();
+    this.deflater?.destroy();
   }
 }

@@ -3,6 +3,7 @@
 // tests can assert on the wire format itself.
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { constants as zlib, createDeflateRaw, createInflateRaw, type DeflateRaw } from 'node:zlib';
 
 export interface Unit {
   /** the unit as latin1 text, literals inline, without the final CRLF */
@@ -33,6 +34,11 @@ export class ImapClient {
   private counter = 0;
   closed = false;
   greeting = '';
+  /** COMPRESS=DEFLATE (RFC 4978) output stream, once on */
+  private deflater: DeflateRaw | null = null;
+  /** bytes that crossed the socket, compressed or not (to see that compression happens) */
+  wireBytesIn = 0;
+  wireBytesOut = 0;
 
   private constructor(private socket: Socket | TLSSocket) {
     this.attach(socket);
@@ -40,10 +46,8 @@ export class ImapClient {
 
   private attach(socket: Socket | TLSSocket): void {
     socket.on('data', (d: Buffer) => {
-      this.pending.push(d);
-      this.pendingBytes += d.length;
-      // only look for complete units once a line end has arrived; join the pieces then
-      if (this.need > 0 ? this.pendingBytes >= this.need : d.includes(10)) this.split();
+      this.wireBytesIn += d.length;
+      this.receive(d);
     });
     socket.on('close', () => {
       this.closed = true;
@@ -63,6 +67,46 @@ export class ImapClient {
     const c = new ImapClient(socket);
     c.greeting = (await c.next()).text;
     return c;
+  }
+
+  private receive(d: Buffer): void {
+    this.pending.push(d);
+    this.pendingBytes += d.length;
+    // only look for complete units once a line end has arrived; join the pieces then
+    if (this.need > 0 ? this.pendingBytes >= this.need : d.includes(10)) this.split();
+  }
+
+  /**
+   * Turns on COMPRESS=DEFLATE after the server's OK: raw deflate both ways, every write flushed
+   * with Z_SYNC_FLUSH as RFC 4978 §4 asks of both sides. Nothing here flushes on the server's
+   * behalf: a response the server leaves in its compressor is never seen.
+   */
+  startCompression(): void {
+    const socket = this.socket;
+    const inflater = createInflateRaw();
+    const deflater = createDeflateRaw();
+    socket.removeAllListeners('data');
+    socket.removeAllListeners('close');
+    socket.on('data', (d: Buffer) => {
+      this.wireBytesIn += d.length;
+      inflater.write(d);
+    });
+    // what the server sent just before closing may still be in the inflater: closed comes after it
+    socket.on('close', () => inflater.flush(zlib.Z_SYNC_FLUSH, () => {
+      this.closed = true;
+      this.wake();
+    }));
+    inflater.on('data', (d: Buffer) => this.receive(d));
+    inflater.on('error', () => {
+      this.closed = true;
+      this.wake();
+      socket.destroy();
+    });
+    deflater.on('data', (d: Buffer) => {
+      this.wireBytesOut += d.length;
+      socket.write(d);
+    });
+    this.deflater = deflater;
   }
 
   private wake(): void {
@@ -139,6 +183,12 @@ export class ImapClient {
   }
 
   write(data: string | Buffer): void {
+    if (this.deflater) {
+      this.deflater.write(data);
+      this.deflater.flush(zlib.Z_SYNC_FLUSH);
+      return;
+    }
+    this.wireBytesOut += Buffer.byteLength(data);
     this.socket.write(data);
   }
 
@@ -201,6 +251,25 @@ export class ImapClient {
     });
     this.socket = secure;
     this.attach(secure);
+  }
+
+  /**
+   * Sends `data` and FIN in one write (so they tend to arrive together), compressed when
+   * compression is on: the server must still act on the data.
+   */
+  endWith(data: Buffer): void {
+    const deflater = this.deflater;
+    if (!deflater) {
+      this.socket.end(data);
+      return;
+    }
+    const socket = this.socket;
+    deflater.removeAllListeners('data');
+    deflater.removeAllListeners('end');
+    const out: Buffer[] = [];
+    deflater.on('data', (d: Buffer) => out.push(d));
+    deflater.on('end', () => socket.end(Buffer.concat(out)));
+    deflater.end(data);
   }
 
   async close(): Promise<void> {

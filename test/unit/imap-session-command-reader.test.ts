@@ -87,7 +87,8 @@ describe('imap command reader', () => {
   it('discards an oversized non-synchronizing literal so the next command is found', async () => {
     p.client.write(`a1 SEARCH TEXT {300+}\r\n${'x'.repeat(300)} BODY {3+}\r\nabc\r\na2 NOOP\r\n`);
     const o = await read();
-    assert.ok(o.kind === 'rejected' && o.status === 'BAD' && o.code?.code === 'LIMIT');
+    // RFC 7888 §4: tagged BAD [TOOBIG]
+    assert.ok(o.kind === 'rejected' && o.status === 'BAD' && o.code?.code === 'TOOBIG' && o.tag === 'a1');
     assert.equal(text(await read()), 'a2 NOOP');
   });
 

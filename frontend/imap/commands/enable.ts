@@ -1,9 +1,11 @@
-// ENABLE (RFC 5161): CONDSTORE and QRESYNC (RFC 7162, QRESYNC implies CONDSTORE) and UTF8=ACCEPT
-// (RFC 6855). Unknown names are ignored, as the RFC asks.
+// ENABLE (RFC 5161): CONDSTORE and QRESYNC (RFC 7162, QRESYNC implies CONDSTORE), UTF8=ACCEPT
+// (RFC 6855) and IMAP4rev2 (RFC 9051 §6.3.1). Unknown names are ignored, as the RFC asks.
 import { AUTHENTICATED, defineCommand } from '../command.ts';
 import { atom } from '../compiler.ts';
 
-const KNOWN = new Set(['CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT']);
+const KNOWN = new Set(['CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT', 'IMAP4REV2']);
+/** how ENABLED spells a name (capability names are case-insensitive; this is how they are listed) */
+const SPELLING: Record<string, string> = { IMAP4REV2: 'IMAP4rev2' };
 
 export const enable = defineCommand({
   name: 'ENABLE',
@@ -23,6 +25,6 @@ export const enable = defineCommand({
       s.enabled.add(n);
       now.push(n);
     }
-    await s.untagged(atom('ENABLED'), ...now.map(atom));
+    await s.untagged(atom('ENABLED'), ...now.map((n) => atom(SPELLING[n] ?? n)));
   },
 });

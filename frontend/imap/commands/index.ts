@@ -4,6 +4,7 @@ import type { Command } from '../command.ts';
 import { append } from './append.ts';
 import { authenticate } from './authenticate.ts';
 import { capability } from './capability.ts';
+import { compress } from './compress.ts';
 import { copy, move, uidCopy, uidMove } from './copy.ts';
 import { create } from './create.ts';
 import { del } from './delete.ts';
@@ -38,7 +39,7 @@ import { listrights } from './listrights.ts';
 import { myrights } from './myrights.ts';
 
 const all: Command[] = [
-  capability, noop, logout, starttls, authenticate, login, id, enable,
+  capability, noop, logout, starttls, compress, authenticate, login, id, enable,
   namespace, select, examine, create, del, rename, subscribe, unsubscribe, listCommand, lsub, status, append,
   check, close, unselect, expunge, uidExpunge, search, uidSearch, fetch, uidFetch, store, uidStore,
   copy, uidCopy, move, uidMove, idle,

@@ -55,6 +55,10 @@ async function esearch(s: Session, tag: string, byUid: boolean, o: SearchReturnO
   await s.untagged(...out);
 }
 
+const RETURN_ALL: SearchReturnOptions = {
+  min: false, max: false, all: true, count: false, save: false, context: false, update: false, relevancy: false, partial: null,
+};
+
 function makeSearch(byUid: boolean) {
   return defineCommand({
     name: byUid ? 'UID SEARCH' : 'SEARCH',
@@ -133,6 +137,8 @@ async function run(s: Session, tag: string, byUid: boolean, options: SearchRetur
     for (const u of uids) scores.push(byUidScore.get(u) ?? 1);
   }
   if (options) await esearch(s, tag, byUid, options, result, modseq, scores);
+  // RFC 9051 §6.4.4: IMAP4rev2 answers with ESEARCH, no RETURN meaning RETURN (ALL)
+  else if (s.rev2) await esearch(s, tag, byUid, RETURN_ALL, result, modseq, null);
   else await plainSearch(s, result, result.isEmpty ? null : modseq);
 }
 

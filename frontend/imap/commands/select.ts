@@ -2,7 +2,7 @@
 // §3.2.5). Selecting while another mailbox is selected closes that one first ([CLOSED]), and a
 // failed SELECT leaves the session authenticated with nothing selected.
 import { AUTHENTICATED, bad, defineCommand } from '../command.ts';
-import { atom, Code } from '../compiler.ts';
+import { atom, Code, type ResponseValue } from '../compiler.ts';
 import { streamFetch } from '../fetch-stream.ts';
 import { parseSelectParams } from '../grammar/select-params.ts';
 import { SelectedMailbox } from '../selected-mailbox.ts';
@@ -22,6 +22,15 @@ async function resync(s: Session, box: SelectedMailbox, q: QresyncParams): Promi
   const uids = known ? box.map.existing(known) : box.map.allUids();
   await streamFetch(s, uids, [{ type: 'uid' }, { type: 'flags' }, { type: 'modseq' }],
     { byUid: true, changedSince: since, setSeen: false });
+}
+
+/** The LIST response of one mailbox (its canonical name and attributes), as SELECT sends it in IMAP4rev2. */
+async function listEntry(s: Session, name: string): Promise<ResponseValue[] | null> {
+  const rows = await s.ctx.db.call<{ name: string; attributes: string[] }>('mailbox_list', s.userId, '', [name], false, false);
+  const same = (x: string) => x === name || (/^inbox$/i.test(x) && /^inbox$/i.test(name));
+  const row = rows.find((r) => same(r.name));
+  if (!row) return null;
+  return [atom('LIST'), row.attributes.filter((a) => a !== '\\Subscribed').map((a) => atom(a)), '/', s.wireName(row.name)];
 }
 
 function makeSelect(readWrite: boolean) {
@@ -46,9 +55,15 @@ function makeSelect(readWrite: boolean) {
       const flags = box.flagList();
       w.untagged(atom('FLAGS'), flags.map((f) => atom(f)));
       w.untagged(box.exists, atom('EXISTS'));
-      w.untagged(box.recent.size, atom('RECENT'));
-      const unseen = box.firstUnseenMsn();
-      if (unseen > 0) w.status('OK', Code.unseen(unseen), `Message ${unseen} is the first unseen`);
+      if (s.rev2) {
+        // RFC 9051 §6.3.2: the mailbox's LIST response instead of RECENT and [UNSEEN]
+        const list = await listEntry(s, name);
+        if (list) w.untagged(...list);
+      } else {
+        w.untagged(box.recent.size, atom('RECENT'));
+        const unseen = box.firstUnseenMsn();
+        if (unseen > 0) w.status('OK', Code.unseen(unseen), `Message ${unseen} is the first unseen`);
+      }
       w.status('OK', Code.uidValidity(box.uidvalidity), 'UIDs valid');
       w.status('OK', Code.uidNext(box.uidnext), 'Predicted next UID');
       w.status('OK', Code.highestModseq(box.highestModseq), 'Highest');

@@ -126,9 +126,22 @@ export async function streamCheapFetch(s: Session, uids: SequenceSet, attributes
   const sendsFlags = plan.includes('flags');
   const values = new FlagValues(box);
   const w = s.writer();
-  for (const batch of batches(uids, FETCH_CHEAP_BATCH)) {
-    const [row] = await s.ctx.db.call<CheapRow & Record<string, unknown>>('messages_fetch_cheap', s.userId, box.id,
-      batch.toPgMultirange(), o.changedSince);
+  const fetchChunk = (batch: SequenceSet) => {
+    const p = s.ctx.db.call<CheapRow & Record<string, unknown>>('messages_fetch_cheap', s.userId, box.id,
+      batch.toPgMultirange(), o.changedSince).then((rows) => rows[0]);
+    // if the command fails before awaiting it (the client went away), its outcome is dropped
+    p.catch(() => undefined);
+    return p;
+  };
+  // the next chunk is asked for while this one is written, so the database and the frontend work
+  // side by side; at most two chunks are held
+  const chunks = batches(uids, FETCH_CHEAP_BATCH);
+  let next = chunks.next();
+  let pending = next.done ? null : fetchChunk(next.value);
+  while (pending) {
+    const row = await pending;
+    next = chunks.next();
+    pending = next.done ? null : fetchChunk(next.value);
     if (!row) continue;
     const keywords = new KeywordCursor(row);
     // flags the client now knows from this FETCH and the view has not caught up with yet: the

@@ -66,7 +66,7 @@ export async function streamFetch(s: Session, uids: SequenceSet, attributes: rea
       const done = runs.filter((r) => r.changed);
       if (done.length > 0) {
         seenNow = setFromRuns(done);
-        box.noteOwnChange(done[0].modseq, seenNow);
+        box.noteOwnChange(done[0].modseq, seenNow, true);
       }
     }
     const groups: SequenceSet[] = [];

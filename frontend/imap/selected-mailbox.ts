@@ -59,6 +59,9 @@ export class SelectedMailbox {
   private pendingFlags = new Map<number, { flags: string[]; modseq: number }>();
   /** changes this session made and reported itself: modseq → UIDs (skipped when seen again) */
   private own = new Map<number, SequenceSet>();
+  /** modseqs of this session's own statements: every row carrying one is in `own` already, so
+   *  api.mailbox_changes need not return them (a STORE 1:* must not read a million rows back) */
+  private ownStatements = new Set<number>();
   private existsSent: number;
   private recentSent: number;
   private readonly unsubscribe: () => void;
@@ -169,9 +172,14 @@ export class SelectedMailbox {
 
   // ---- own changes ----
 
-  /** This session changed flags itself (STORE, FETCH's implicit \Seen) and told the client. */
-  noteOwnChange(modseq: number, uids: SequenceSet): void {
+  /**
+   * This session changed flags itself (STORE, FETCH's implicit \Seen) and told the client, or
+   * told it of others' changes in a FETCH. `wholeStatement`: the UIDs are every row the statement
+   * that allocated `modseq` changed.
+   */
+  noteOwnChange(modseq: number, uids: SequenceSet, wholeStatement = false): void {
     if (uids.isEmpty) return;
+    if (wholeStatement) this.ownStatements.add(modseq);
     const had = this.own.get(modseq);
     this.own.set(modseq, had ? had.union(uids) : uids);
     for (const u of uids) {
@@ -239,7 +247,8 @@ export class SelectedMailbox {
     const s = this.session;
     let rows: ChangeRow[];
     try {
-      rows = await s.ctx.db.call<ChangeRow & Record<string, unknown>>('mailbox_changes', s.userId, this.id, this.highestModseq);
+      rows = await s.ctx.db.call<ChangeRow & Record<string, unknown>>('mailbox_changes', s.userId, this.id,
+        this.highestModseq, [...this.ownStatements]);
     } catch (e) {
       this.dirty = true;
       throw e;
@@ -281,6 +290,7 @@ export class SelectedMailbox {
     }
     this.highestModseq = newest;
     for (const m of this.own.keys()) if (m <= newest) this.own.delete(m);
+    for (const m of this.ownStatements) if (m <= newest) this.ownStatements.delete(m);
   }
 
   private async flush(allowExpunge: boolean): Promise<void> {

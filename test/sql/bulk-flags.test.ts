@@ -87,4 +87,15 @@ describe('sql: bulk fetch and store shapes', () => {
     }
     assert.ok(!after[6].flags.includes('Urgent'));
   });
+
+  it('mailbox_changes leaves out the rows of the modseqs the caller skips (its own statements)', async () => {
+    const since = Math.max(...(await rows('{[1,100)}')).map((x) => Number(x.modseq)));
+    const [own] = (await db.api.query(`select * from api.flags_store_runs($1, $2, '{[1,4)}', '+', array['Mine'])`, [alice.id, alice.inbox])).rows;
+    await db.api.query(`select * from api.flags_store($1, $2, '{[5,6)}', '+', array['Theirs'])`, [alice.id, alice.inbox]);
+    const changed = async (skip: number[] | null) => (await db.api.query(
+      `select uid from api.mailbox_changes($1, $2, $3, $4) where kind = 'changed'`, [alice.id, alice.inbox, since, skip])).rows.map((r) => r.uid);
+    assert.deepEqual(await changed([]), [1, 2, 3, 5]);
+    assert.deepEqual(await changed(null), [1, 2, 3, 5]);
+    assert.deepEqual(await changed([Number(own.modseq)]), [5]);
+  });
 });

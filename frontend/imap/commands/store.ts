@@ -39,7 +39,7 @@ async function storeSilent(s: Session, uids: SequenceSet, op: string, flags: str
   if (done.length > 0) {
     const changed = setFromRuns(done);
     const modseq = done[0].modseq ?? 0;
-    box.noteOwnChange(modseq, changed);
+    box.noteOwnChange(modseq, changed, true);
     const w = s.writer();
     // a keyword new to the mailbox is announced in FLAGS even when its messages are not (RFC 3501 §7.2.6)
     if (op !== '-') box.announceKeywords(w, flags);
@@ -61,7 +61,7 @@ async function storeEcho(s: Session, byUid: boolean, uids: SequenceSet, op: stri
   const rows = await s.ctx.db.call<ChunkRow & Record<string, unknown>>('flags_store_chunks', s.userId, box.id,
     uids.toPgMultirange(), op, flags, unchangedSince, FETCH_CHEAP_BATCH);
   const chunks = rows.filter((r) => r.changed);
-  if (chunks.length > 0) box.noteOwnChange(chunks[0].modseq ?? 0, setFromAscending(chunks.map((c) => c.uids)));
+  if (chunks.length > 0) box.noteOwnChange(chunks[0].modseq ?? 0, setFromAscending(chunks.map((c) => c.uids)), true);
   const values = new FlagValues(box);
   const w = s.writer();
   for (const chunk of chunks) {

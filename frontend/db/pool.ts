@@ -5,10 +5,6 @@ import { isRetryable } from './errors.ts';
 
 // bigint (int8) values up to 2^53 are exact as numbers; modseqs and ids stay far below that
 pg.types.setTypeParser(20, (v) => Number(v));
-// and so are bigint[] (the modseqs of api.messages_fetch_cheap)
-const INT8_ARRAY = 1016 as unknown as Parameters<typeof pg.types.getTypeParser>[0];
-const parseBigintArray = pg.types.getTypeParser(INT8_ARRAY);
-pg.types.setTypeParser(INT8_ARRAY, (v) => (parseBigintArray(v) as Array<string | null>).map((x) => (x === null ? null : Number(x))));
 
 export type Row = Record<string, unknown>;
 

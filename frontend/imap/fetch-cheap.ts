@@ -24,8 +24,10 @@ export interface FlagChunk {
 }
 
 interface CheapRow extends FlagChunk {
-  modseqs: number[];
-  internaldates: number[];
+  /** bigint[]: node-pg gives its elements as strings */
+  modseqs: Array<string | number>;
+  /** bigint[] too (seconds since the epoch) */
+  internaldates: Array<string | number>;
   sizes: number[];
 }
 
@@ -143,6 +145,7 @@ export async function streamCheapFetch(s: Session, uids: SequenceSet, attributes
     next = chunks.next();
     pending = next.done ? null : fetchChunk(next.value);
     if (!row) continue;
+    const modseqs = row.modseqs.map(Number);
     const keywords = new KeywordCursor(row);
     // flags the client now knows from this FETCH and the view has not caught up with yet: the
     // notification of that change must not be echoed again as an unsolicited FETCH
@@ -163,16 +166,16 @@ export async function streamCheapFetch(s: Session, uids: SequenceSet, attributes
             items.push(FLAGS, values.of(uid, row.flags[i], kw));
             break;
           }
-          case 'modseq': items.push(MODSEQ, [row.modseqs[i]]); break;
-          case 'internaldate': items.push(INTERNALDATE, imapDateTime(new Date(row.internaldates[i] * 1000))); break;
+          case 'modseq': items.push(MODSEQ, [modseqs[i]]); break;
+          case 'internaldate': items.push(INTERNALDATE, imapDateTime(new Date(Number(row.internaldates[i]) * 1000))); break;
           case 'rfc822.size': items.push(SIZE, row.sizes[i]); break;
         }
       }
       w.untagged(msn, FETCH, items);
-      if (sendsFlags && row.modseqs[i] > box.highestModseq) {
-        const list = told.get(row.modseqs[i]);
+      if (sendsFlags && modseqs[i] > box.highestModseq) {
+        const list = told.get(modseqs[i]);
         if (list) list.push(uid);
-        else told.set(row.modseqs[i], [uid]);
+        else told.set(modseqs[i], [uid]);
       }
       await s.sendIfLarge(w);
     }

@@ -105,6 +105,16 @@ returns text[] language sql immutable as $$
            case when p_draft then '\Draft' end], null) || p_keywords
 $$;
 
+-- The system flags as a bitmask, for the bulk FETCH and STORE results: \Seen 1, \Answered 2,
+-- \Flagged 4, \Deleted 8, \Draft 16 (the order of mail.flag_list).
+create or replace function mail.flag_bits(p_seen boolean, p_answered boolean, p_flagged boolean,
+                                          p_deleted boolean, p_draft boolean)
+returns int language sql immutable as $$
+  select (case when p_seen then 1 else 0 end) + (case when p_answered then 2 else 0 end)
+       + (case when p_flagged then 4 else 0 end) + (case when p_deleted then 8 else 0 end)
+       + (case when p_draft then 16 else 0 end)
+$$;
+
 -- RFC 4314 rights of a user on a mailbox: the owner has every right; others what permissions
 -- grant to them or to "anyone".
 create or replace function mail.rights(p_user int, p_mailbox int) returns text

@@ -369,8 +369,11 @@ comment on function api.mailbox_uid_runs(int, int) is
 
 -- What changed in a mailbox since a modseq (RFC 7162): the first row (kind 'state') carries the
 -- mailbox's current uidnext (in uid) and highestmodseq; then 'expunged' rows and 'changed' rows
--- (new or flag changes) with their flags. One snapshot for all of it.
-create or replace function api.mailbox_changes(p_user int, p_mailbox int, p_since_modseq bigint)
+-- (new or flag changes) with their flags. One snapshot for all of it. Rows whose modseq is in
+-- p_skip_modseqs are left out: the caller's own statements, whose every row it reported itself
+-- (a modseq is allocated per statement and mailbox, so no other change carries it).
+create or replace function api.mailbox_changes(p_user int, p_mailbox int, p_since_modseq bigint,
+                                               p_skip_modseqs bigint[] default '{}')
 returns table (kind text, uid int, modseq bigint, flags text[])
 language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
 begin
@@ -386,7 +389,8 @@ begin
          mail.flag_list(mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft, mm.keywords)
     from mail.mailbox_messages mm
    where mm.mailbox = p_mailbox and mm.modseq > p_since_modseq
+     and mm.modseq <> all(coalesce(p_skip_modseqs, '{}'))
    order by mm.uid;
 end $$;
-comment on function api.mailbox_changes(int, int, bigint) is
+comment on function api.mailbox_changes(int, int, bigint, bigint[]) is
   'Changes since a modseq for IDLE/NOOP and QRESYNC (RFC 3501 §7.4.1, RFC 7162 §3.2.5): state, expunged UIDs, changed messages.';

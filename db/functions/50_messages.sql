@@ -55,14 +55,47 @@ end $$;
 comment on function api.messages_fetch(int, int, int4multirange, text[], bigint) is
   'FETCH data (RFC 3501 §6.4.5, RFC 7162 CHANGEDSINCE, RFC 8474, RFC 8514) for a UID set; only the requested costly columns.';
 
+-- The cheap FETCH items (UID, FLAGS, MODSEQ, INTERNALDATE, RFC822.SIZE) of a UID set as one row
+-- of parallel arrays, ordered by UID. UID FETCH 1:* (FLAGS) over a million messages is what
+-- clients send on every resync; one row per chunk of thousands of messages costs the frontend a
+-- few array parses instead of a row object (and a text[] parse) per message.
+--   flags: a bitmask per message, \Seen 1, \Answered 2, \Flagged 4, \Deleted 8, \Draft 16
+--   internaldates: whole seconds since the epoch (IMAP date-time has no fractions)
+--   kw_uids, kw_lists: only the messages with keywords, their keywords joined by one space
+--     (keywords are atoms, which never contain a space)
+create or replace function api.messages_fetch_cheap(p_user int, p_mailbox int, p_uids int4multirange,
+                                                    p_changedsince bigint default null)
+returns table (uids int[], modseqs bigint[], flags int[], internaldates bigint[], sizes int[],
+               kw_uids int[], kw_lists text[])
+language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+begin
+  perform mail.require_right(p_user, p_mailbox, 'r');
+  return query
+  select coalesce(array_agg(mm.uid order by mm.uid), '{}'),
+         coalesce(array_agg(mm.modseq order by mm.uid), '{}'),
+         coalesce(array_agg(mail.flag_bits(mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft)
+                            order by mm.uid), '{}'),
+         coalesce(array_agg(floor(extract(epoch from mm.internaldate))::bigint order by mm.uid), '{}'),
+         coalesce(array_agg(mm.size order by mm.uid), '{}'),
+         coalesce(array_agg(mm.uid order by mm.uid) filter (where mm.keywords <> '{}'), '{}'),
+         coalesce(array_agg(array_to_string(mm.keywords, ' ') order by mm.uid)
+                  filter (where mm.keywords <> '{}'), '{}')
+    from mail.mailbox_messages mm
+   where mm.mailbox = p_mailbox and mail.uid_in(mm.uid, p_uids)
+     and (p_changedsince is null or mm.modseq > p_changedsince);
+end $$;
+comment on function api.messages_fetch_cheap(int, int, int4multirange, bigint) is
+  'FETCH UID/FLAGS/MODSEQ/INTERNALDATE/RFC822.SIZE (RFC 3501 §6.4.5, RFC 7162 CHANGEDSINCE) of a UID set as one row of arrays.';
+
 -- STORE (RFC 3501 §6.4.6, RFC 7162 §3.1.3 UNCHANGEDSINCE): p_op is '+', '-' or '='. One update
 -- for the whole set; rows already in the wanted state are not touched (no modseq bump). Returns
--- the changed rows with their new flags, and (changed = false) the rows that failed
--- UNCHANGEDSINCE, for the MODIFIED response code.
-create or replace function api.flags_store(p_user int, p_mailbox int, p_uids int4multirange,
-                                           p_op text, p_flags text[], p_unchangedsince bigint default null)
-returns table (uid int, modseq bigint, flags text[], changed boolean)
-language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
+-- the changed rows with their new flags (bits as in api.messages_fetch_cheap, and keywords), and
+-- (changed = false) the rows that failed UNCHANGEDSINCE, for the MODIFIED response code. Every
+-- changed row gets the same new modseq. The api.flags_store* functions shape this for the caller.
+create or replace function mail.flags_apply(p_user int, p_mailbox int, p_uids int4multirange,
+                                            p_op text, p_flags text[], p_unchangedsince bigint)
+returns table (uid int, modseq bigint, bits int, keywords text[], changed boolean)
+language plpgsql as $$
 declare
   v_rights text := mail.rights(p_user, p_mailbox);
   v_sys text[] := array(select lower(f) from unnest(p_flags) f where left(f, 1) = '\');
@@ -99,6 +132,7 @@ begin
       case when p_op = '=' then v_deleted when v_deleted then v_add else mm.deleted end as deleted,
       case when p_op = '=' then v_draft when v_draft then v_add else mm.draft end as draft,
       case when p_op = '=' then v_kw
+           when v_kw = '{}' then mm.keywords
            when p_op = '+' then array(select distinct k from unnest(mm.keywords || v_kw) k order by k)
            else array(select k from unnest(mm.keywords) k where k <> all(v_kw) order by k) end as keywords,
       (mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft, mm.keywords) as before
@@ -113,20 +147,80 @@ begin
        and (p_unchangedsince is null or mm.modseq <= p_unchangedsince)
        and (t.seen, t.answered, t.flagged, t.deleted, t.draft, t.keywords) is distinct from t.before
     returning mm.uid, mm.modseq,
-              mail.flag_list(mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft, mm.keywords) as flags
+              mail.flag_bits(mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft) as bits,
+              mm.keywords
   )
-  select u.uid, u.modseq, u.flags, true from upd u
+  select u.uid, u.modseq, u.bits, u.keywords, true from upd u
   union all
-  select t.uid, t.modseq, null, false from target t
-   where p_unchangedsince is not null and t.modseq > p_unchangedsince
-  order by 1;
+  select t.uid, t.modseq, null, null, false from target t
+   where p_unchangedsince is not null and t.modseq > p_unchangedsince;
   -- only a real change wakes other sessions (a FETCH BODY[] of seen messages changes nothing)
   if exists (select 1 from mail.mailbox_messages mm where mm.mailbox = p_mailbox and mm.modseq = v_modseq) then
     perform mail.notify_mailbox(p_mailbox);
   end if;
 end $$;
+
+-- STORE with the new flags of each changed message as a row (small sets, tests, DBAs).
+create or replace function api.flags_store(p_user int, p_mailbox int, p_uids int4multirange,
+                                           p_op text, p_flags text[], p_unchangedsince bigint default null)
+returns table (uid int, modseq bigint, flags text[], changed boolean)
+language sql security definer set search_path = pg_catalog, pg_temp as $$
+  select a.uid, a.modseq,
+         case when a.changed then
+           mail.flag_list(a.bits & 1 <> 0, a.bits & 2 <> 0, a.bits & 4 <> 0, a.bits & 8 <> 0,
+                          a.bits & 16 <> 0, a.keywords) end,
+         a.changed
+    from mail.flags_apply(p_user, p_mailbox, p_uids, p_op, p_flags, p_unchangedsince) a
+   order by a.uid
+$$;
 comment on function api.flags_store(int, int, int4multirange, text, text[], bigint) is
   'STORE FLAGS/+FLAGS/-FLAGS (RFC 3501 §6.4.6) with UNCHANGEDSINCE (RFC 7162 §3.1.3) in one statement.';
+
+-- STORE when the client needs no flags back (.SILENT, FETCH's implicit \Seen): only runs of
+-- consecutive UIDs, changed (with the one new modseq) or failing UNCHANGEDSINCE (modseq null).
+-- +FLAGS.SILENT (\Seen) on a million messages returns one row instead of a million.
+create or replace function api.flags_store_runs(p_user int, p_mailbox int, p_uids int4multirange,
+                                                p_op text, p_flags text[], p_unchangedsince bigint default null)
+returns table (changed boolean, modseq bigint, lo int, hi int)
+language sql security definer set search_path = pg_catalog, pg_temp as $$
+  with a as (
+    select * from mail.flags_apply(p_user, p_mailbox, p_uids, p_op, p_flags, p_unchangedsince)
+  ), runs as (
+    select a.changed, max(a.modseq) filter (where a.changed) as modseq,
+           range_agg(int4range(a.uid, a.uid, '[]')) as uids
+      from a group by a.changed
+  )
+  select r.changed, r.modseq, lower(x), upper(x) - 1
+    from runs r, unnest(r.uids) x
+   order by 1 desc, 3
+$$;
+comment on function api.flags_store_runs(int, int, int4multirange, text, text[], bigint) is
+  'STORE …FLAGS.SILENT (RFC 3501 §6.4.6, RFC 7162 §3.1.3): the changed and the UNCHANGEDSINCE-failed UIDs as runs.';
+
+-- STORE for any number of messages with the new flags shaped as api.messages_fetch_cheap shapes
+-- them: one row per chunk of p_chunk changed messages (arrays in UID order), then one row of
+-- failed UIDs (changed = false). A STORE 1:* +FLAGS on a million messages is one statement and
+-- a hundred rows.
+create or replace function api.flags_store_chunks(p_user int, p_mailbox int, p_uids int4multirange,
+                                                  p_op text, p_flags text[], p_unchangedsince bigint default null,
+                                                  p_chunk int default 10000)
+returns table (changed boolean, modseq bigint, uids int[], flags int[], kw_uids int[], kw_lists text[])
+language sql security definer set search_path = pg_catalog, pg_temp as $$
+  with a as (
+    select a.*, (row_number() over (partition by a.changed order by a.uid) - 1) / greatest(p_chunk, 1) as chunk
+      from mail.flags_apply(p_user, p_mailbox, p_uids, p_op, p_flags, p_unchangedsince) a
+  )
+  select a.changed, max(a.modseq) filter (where a.changed),
+         array_agg(a.uid order by a.uid),
+         case when a.changed then array_agg(a.bits order by a.uid) end,
+         coalesce(array_agg(a.uid order by a.uid) filter (where a.keywords <> '{}'), '{}'),
+         coalesce(array_agg(array_to_string(a.keywords, ' ') order by a.uid) filter (where a.keywords <> '{}'), '{}')
+    from a
+   group by a.changed, a.chunk
+   order by a.changed desc, a.chunk
+$$;
+comment on function api.flags_store_chunks(int, int, int4multirange, text, text[], bigint, int) is
+  'STORE FLAGS/+FLAGS/-FLAGS (RFC 3501 §6.4.6, RFC 7162 §3.1.3) for any number of messages, new flags as chunks of arrays.';
 
 -- EXPUNGE / UID EXPUNGE / CLOSE (RFC 3501 §6.4.3, RFC 4315 §2.1): moves \Deleted messages (of a
 -- UID set, or all) to deleted_messages. Returns the expunged UIDs.

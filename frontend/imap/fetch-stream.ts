@@ -5,10 +5,12 @@
 import { FETCH_BATCH } from '../net/limits.ts';
 import { no } from './command.ts';
 import { atom, Code } from './compiler.ts';
+import { isCheapFetch, streamCheapFetch } from './fetch-cheap.ts';
 import { fetchFields, fetchItems, fieldsNeedBytes, UnknownCte, type FetchRow } from './fetch-response.ts';
 import { SequenceSet } from './seqset.ts';
 import type { Session } from './session.ts';
 import type { FetchAttribute } from './types.ts';
+import { setFromRuns } from './uid-runs.ts';
 
 /** Rows with message bytes per database call. */
 const BYTES_PER_CALL = 16 * 1024 * 1024;
@@ -47,6 +49,7 @@ export function* batches(set: SequenceSet, n: number): IterableIterator<Sequence
 /** FETCH for the given existing UIDs of the selected mailbox. */
 export async function streamFetch(s: Session, uids: SequenceSet, attributes: readonly FetchAttribute[],
                                   o: FetchOptions): Promise<void> {
+  if (isCheapFetch(attributes) && !o.setSeen) return streamCheapFetch(s, uids, attributes, o);
   const box = s.box;
   const db = s.ctx.db;
   const fields = fetchFields(attributes);
@@ -58,12 +61,12 @@ export async function streamFetch(s: Session, uids: SequenceSet, attributes: rea
     let seenNow = SequenceSet.EMPTY;
     // RFC 4314 §4: without the s right the data is still returned, \Seen is just not set
     if (o.setSeen && !box.readOnly && box.row.rights.includes('s')) {
-      const changed = await db.call<{ uid: number; modseq: number; changed: boolean }>(
-        'flags_store', s.userId, box.id, batch.toPgMultirange(), '+', ['\\Seen'], null);
-      const done = changed.filter((r) => r.changed);
+      const runs = await db.call<{ changed: boolean; modseq: number; lo: number; hi: number }>(
+        'flags_store_runs', s.userId, box.id, batch.toPgMultirange(), '+', ['\\Seen'], null);
+      const done = runs.filter((r) => r.changed);
       if (done.length > 0) {
-        seenNow = SequenceSet.fromNumbers(done.map((r) => r.uid));
-        box.noteOwnChange(done[0].modseq, seenNow);
+        seenNow = setFromRuns(done);
+        box.noteOwnChange(done[0].modseq, seenNow, true);
       }
     }
     const groups: SequenceSet[] = [];

@@ -62,6 +62,9 @@ export class SelectedMailbox {
   private own = new Map<number, SequenceSet>();
   /** UIDs that arrived since the last EXISTS, for NOTIFY's MessageNew fetch-atts (RFC 5465 §5.2) */
   private arrived = SequenceSet.EMPTY;
+  /** modseqs of this session's own statements: every row carrying one is in `own` already, so
+   *  api.mailbox_changes need not return them (a STORE 1:* must not read a million rows back) */
+  private ownStatements = new Set<number>();
   private existsSent: number;
   private recentSent: number;
   private readonly unsubscribe: () => void;
@@ -172,9 +175,14 @@ export class SelectedMailbox {
 
   // ---- own changes ----
 
-  /** This session changed flags itself (STORE, FETCH's implicit \Seen) and told the client. */
-  noteOwnChange(modseq: number, uids: SequenceSet): void {
+  /**
+   * This session changed flags itself (STORE, FETCH's implicit \Seen) and told the client, or
+   * told it of others' changes in a FETCH. `wholeStatement`: the UIDs are every row the statement
+   * that allocated `modseq` changed.
+   */
+  noteOwnChange(modseq: number, uids: SequenceSet, wholeStatement = false): void {
     if (uids.isEmpty) return;
+    if (wholeStatement) this.ownStatements.add(modseq);
     const had = this.own.get(modseq);
     this.own.set(modseq, had ? had.union(uids) : uids);
     for (const u of uids) {
@@ -245,7 +253,8 @@ export class SelectedMailbox {
     const s = this.session;
     let rows: ChangeRow[];
     try {
-      rows = await s.ctx.db.call<ChangeRow & Record<string, unknown>>('mailbox_changes', s.userId, this.id, this.highestModseq);
+      rows = await s.ctx.db.call<ChangeRow & Record<string, unknown>>('mailbox_changes', s.userId, this.id,
+        this.highestModseq, [...this.ownStatements]);
     } catch (e) {
       this.dirty = true;
       throw e;
@@ -288,6 +297,7 @@ export class SelectedMailbox {
     }
     this.highestModseq = newest;
     for (const m of this.own.keys()) if (m <= newest) this.own.delete(m);
+    for (const m of this.ownStatements) if (m <= newest) this.ownStatements.delete(m);
   }
 
   private async flush(allowExpunge: boolean, sendFlags: boolean): Promise<void> {

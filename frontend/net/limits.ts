@@ -24,5 +24,8 @@ export const POP3_IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 export const LMTP_IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 /** Messages fetched from the database per batch when a FETCH or SEARCH covers many. */
 export const FETCH_BATCH = 500;
+/** Messages per database call when a FETCH asks only for UID, FLAGS, MODSEQ, INTERNALDATE or
+ *  RFC822.SIZE (one row of arrays per call), and per result row of a STORE that echoes flags. */
+export const FETCH_CHEAP_BATCH = 10_000;
 /** How often a selected session polls for changes in case a notification was lost. */
 export const SAFETY_POLL_MS = 30 * 1000;

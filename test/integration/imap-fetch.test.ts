@@ -136,6 +136,40 @@ describe('imap fetch', () => {
       Buffer.from(` BINARY.SIZE[2] 7 BINARY[1] {${utf.length}}\r\n`), utf, Buffer.from(')')]));
   });
 
+  it('UID, FLAGS, MODSEQ, INTERNALDATE and RFC822.SIZE alone take the bulk path, byte for byte as the general one', async () => {
+    // a header field no message has makes the general path answer the same items plus an empty BODY[…]
+    const extra = ' BODY[HEADER.FIELDS (X-NONE)] {2}\r\n\r\n)';
+    const isFetch = (t: string) => /^\* \d+ FETCH /.test(t);
+    const general = async (client: ImapClient, cmd: string) => (await client.exec(cmd.replace(/\)$/, ' BODY.PEEK[HEADER.FIELDS (X-NONE)])')))
+      .units.map((u) => u.bytes.toString('latin1')).filter(isFetch).map((t) => (t.endsWith(extra) ? t.slice(0, -extra.length) + ')' : t));
+    const bulk = async (client: ImapClient, cmd: string) => (await client.exec(cmd)).units.map((u) => u.bytes.toString('latin1')).filter(isFetch);
+    await c.exec('STORE 2 +FLAGS ($Label1 Work \\Flagged)');
+    const cmd = 'FETCH 1:* (RFC822.SIZE FLAGS UID INTERNALDATE)';
+    const b = await bulk(c, cmd);
+    assert.equal(b.length, 2);
+    assert.match(b[1], /^\* 2 FETCH \(RFC822.SIZE \d+ FLAGS \(\\Seen \\Flagged \$Label1 Work \\Recent\) UID 2 INTERNALDATE "[^"]+"\)$/);
+    assert.deepEqual(b, await general(c, cmd));
+    assert.deepEqual(await bulk(c, 'UID FETCH 1:* (FLAGS)'), await general(c, 'UID FETCH 1:* (FLAGS)'));
+    // CONDSTORE in a second session (it would change later STORE answers here): MODSEQ, CHANGEDSINCE
+    const c2 = await ImapClient.connect(server.imapPort);
+    try {
+      await c2.login('alice', 'secret');
+      await c2.exec('SELECT INBOX');
+      const m = await bulk(c2, 'UID FETCH 1:* (FLAGS MODSEQ)');
+      assert.match(m[1], /^\* 2 FETCH \(UID 2 FLAGS \(\\Seen \\Flagged \$Label1 Work\) MODSEQ \(\d+\)\)$/);
+      assert.deepEqual(m, await general(c2, 'UID FETCH 1:* (FLAGS MODSEQ)'));
+      const modseq = Number(/MODSEQ \((\d+)\)/.exec(m[1])?.[1]);
+      const since = `UID FETCH 1:* (FLAGS) (CHANGEDSINCE ${modseq - 1})`;
+      const cs = (await c2.exec(since)).untagged;
+      assert.deepEqual(cs, [m[1]]);
+      assert.deepEqual(cs, (await c2.exec(`UID FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (X-NONE)]) (CHANGEDSINCE ${modseq - 1})`))
+        .untagged.map((t) => t.replace(' BODY[HEADER.FIELDS (X-NONE)] {2}\r\n\r\n MODSEQ', ' MODSEQ')));
+    } finally {
+      await c2.close();
+    }
+    await c.exec('STORE 2 -FLAGS ($Label1 Work \\Flagged)');
+  });
+
   it('a non-PEEK body fetch sets \\Seen and reports FLAGS; PEEK does not', async () => {
     assert.doesNotMatch((await fetchOne('FETCH 1 (BODY.PEEK[1] FLAGS)')).toString('latin1'), /\\Seen/);
     const r = (await fetchOne('FETCH 1 BODY[1]')).toString('latin1');

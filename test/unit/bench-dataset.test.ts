@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Prng } from '../../tools/bench/prng.ts';
 import {
-  PLANTED_WORDS, asctimeDate, defuseFromLines, generateMessages, parseTemplate, rfc5322Date,
+  DEFAULT_ATTACHMENT_RATE, MAX_LARGE_ATTACHMENTS, PLANTED_WORDS, asctimeDate, defaultAttachmentRate, defuseFromLines,
+  generateMessages, parseTemplate, rfc5322Date,
   type GeneratedMessage, type Template,
 } from '../../tools/bench/generator.ts';
 import { fromLineDate, mboxEntry, readMbox, toCrlf } from '../../tools/bench/mbox.ts';
@@ -102,6 +103,13 @@ describe('bench data set generator', () => {
       assert.match(text, /Content-Transfer-Encoding: base64/);
       assert.ok(m.raw.length > m.attachmentBytes * 4 / 3);
     }
+  });
+
+  it('keeps 1% attachments up to 100,000 messages and about MAX_LARGE_ATTACHMENTS beyond', () => {
+    assert.equal(defaultAttachmentRate(10_000), DEFAULT_ATTACHMENT_RATE);
+    assert.equal(defaultAttachmentRate(100_000), DEFAULT_ATTACHMENT_RATE);
+    assert.equal(defaultAttachmentRate(1_000_000), MAX_LARGE_ATTACHMENTS / 1_000_000);
+    assert.ok(defaultAttachmentRate(1_000_000) * 1_000_000 <= MAX_LARGE_ATTACHMENTS);
   });
 
   it('plants the rare words only in plain-text bodies, and counts them', () => {

@@ -12,6 +12,20 @@ language sql immutable as $$
   select exists (select 1 from jsonb_array_elements_text(coalesce(p_flags, '[]')) f where lower(f) = p_flag)
 $$;
 
+-- The address text SEARCH FROM/TO/CC/BCC match (RFC 3501 §6.4.4: the envelope's address list):
+-- the decoded addresses ("Name <local@domain>, …") led by the names of any groups in the list
+-- (RFC 5322 §3.4 "team: a@x, b@y;"), which the addresses alone leave out. p_list is the envelope's
+-- list, where a group starts with (NIL NIL "name" NIL). Group names stored as raw bytes ($b64) are
+-- left out.
+create or replace function mail.address_search_text(p_text text, p_list jsonb) returns text
+language sql immutable parallel safe as $$
+  select case when g.names = '' then coalesce(p_text, '') else ltrim(g.names || ' ' || coalesce(p_text, '')) end
+    from (select coalesce(string_agg(e->>2 || ':', ' ' order by o), '') as names
+            from jsonb_array_elements(case when jsonb_typeof(p_list) = 'array' then p_list else '[]' end)
+                 with ordinality x(e, o)
+           where jsonb_typeof(e) = 'array' and jsonb_typeof(e->2) = 'string' and jsonb_typeof(e->3) = 'null') g
+$$;
+
 create or replace function mail.inject(p_user int, p_raw bytea[], p_meta jsonb[], p_deliveries jsonb,
                                        p_check_quota boolean)
 returns table (idx int, mailbox int, uid int, uidvalidity int, modseq bigint, message bigint)
@@ -39,8 +53,10 @@ begin
       select distinct on (i.hash) i.hash, i.raw, length(i.raw), (i.meta->>'headerSize')::int,
           i.meta->'envelope', i.meta->'body', i.meta->'bodystructure', i.meta->'parts', i.meta->'headers',
           i.meta->>'subject', coalesce(i.meta->>'baseSubject', ''),
-          coalesce(i.meta->>'fromText', ''), coalesce(i.meta->>'toText', ''),
-          coalesce(i.meta->>'ccText', ''), coalesce(i.meta->>'bccText', ''),
+          mail.address_search_text(i.meta->>'fromText', i.meta->'envelope'->2),
+          mail.address_search_text(i.meta->>'toText', i.meta->'envelope'->5),
+          mail.address_search_text(i.meta->>'ccText', i.meta->'envelope'->6),
+          mail.address_search_text(i.meta->>'bccText', i.meta->'envelope'->7),
           coalesce(i.meta->>'sortFrom', ''), coalesce(i.meta->>'sortTo', ''), coalesce(i.meta->>'sortCc', ''),
           coalesce(i.meta->>'displayFrom', ''), coalesce(i.meta->>'displayTo', ''),
           (i.meta->>'sentDate')::timestamptz, i.meta->>'messageId',

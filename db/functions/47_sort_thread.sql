@@ -15,6 +15,42 @@ language sql immutable parallel safe as $$
   select translate(p_text, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')
 $$;
 
+-- The per-mailbox copies of a message's sort keys and sent day (mail.mailbox_messages sort_date,
+-- sort_subject, sent_day; why they are copied: db/migrations/0007), filled whenever a row is
+-- inserted, whichever function inserts it (inject, copy, move, undelete, import).
+create or replace function mail.mailbox_messages_keys() returns trigger
+language plpgsql as $$
+begin
+  select coalesce(m.sent_date, new.internaldate), mail.ascii_casemap(m.base_subject),
+         mail.sent_day(m.envelope, m.sent_date, new.internaldate)
+    into new.sort_date, new.sort_subject, new.sent_day
+    from mail.messages m where m.id = new.message;
+  return new;
+end $$;
+
+create or replace trigger mailbox_messages_keys
+  before insert or update of message, internaldate on mail.mailbox_messages
+  for each row execute function mail.mailbox_messages_keys();
+
+-- A reparse (admin.messages_reparsed) that changes a message's date or subject changes the copies.
+create or replace function mail.messages_keys_changed() returns trigger
+language plpgsql as $$
+begin
+  update mail.mailbox_messages mm
+     set sort_date = coalesce(new.sent_date, mm.internaldate),
+         sort_subject = mail.ascii_casemap(new.base_subject),
+         sent_day = mail.sent_day(new.envelope, new.sent_date, mm.internaldate)
+   where mm.message = new.id;
+  return null;
+end $$;
+
+create or replace trigger messages_keys_changed
+  after update of sent_date, base_subject, envelope on mail.messages
+  for each row
+  when (old.sent_date is distinct from new.sent_date or old.base_subject is distinct from new.base_subject
+        or old.envelope->>0 is distinct from new.envelope->>0)
+  execute function mail.messages_keys_changed();
+
 -- The ORDER BY expression of one sort criterion ("DATE", "REVERSE SUBJECT"), over mm
 -- (mail.mailbox_messages) and msg (mail.messages). A whitelist: client text never reaches the
 -- statement. Unknown keys raise AXBAD.
@@ -29,13 +65,13 @@ begin
     -- RFC 5256 §3: INTERNALDATE, date and time (not just the date as SEARCH ON uses)
     when 'ARRIVAL' then 'mm.internaldate'
     -- RFC 5256 §2.2: the sent date, INTERNALDATE when the Date field is missing or unparsable
-    when 'DATE' then 'coalesce(msg.sent_date, mm.internaldate)'
+    when 'DATE' then 'mm.sort_date'
     when 'SIZE' then 'mm.size'
     -- addr-mailbox of the first address (frontend/db/message-meta.ts stores it), i;ascii-casemap
     when 'FROM' then 'mail.ascii_casemap(msg.sort_from) collate "C"'
     when 'TO' then 'mail.ascii_casemap(msg.sort_to) collate "C"'
     when 'CC' then 'mail.ascii_casemap(msg.sort_cc) collate "C"'
-    when 'SUBJECT' then 'mail.ascii_casemap(msg.base_subject) collate "C"'
+    when 'SUBJECT' then 'mm.sort_subject'
     -- RFC 5957: display name of the first address, else its addr-spec
     when 'DISPLAYFROM' then 'mail.ascii_casemap(msg.display_from) collate "C"'
     when 'DISPLAYTO' then 'mail.ascii_casemap(msg.display_to) collate "C"'
@@ -47,23 +83,33 @@ begin
 end $$;
 
 -- The FROM part shared by SORT and THREAD: the mailbox's rows, limited to a UID set (index range
--- scans, one per run) and to what a search program matches.
-create or replace function mail.sort_source_sql(p_uids int4multirange, p_search jsonb) returns text
-language sql immutable as $$
-  select 'mail.mailbox_messages mm join mail.messages msg on msg.id = mm.message where mm.mailbox = $1'
+-- scans, one per run) and to what a search program matches. mail.messages (a wide row: the
+-- parsed view lives there) is joined only when p_needs_message or the search reads it.
+create or replace function mail.sort_source_sql(p_uids int4multirange, p_search jsonb,
+                                                p_needs_message boolean default true) returns text
+language plpgsql immutable as $$
+declare
+  v_cond text := case when p_search is null then null else mail.search_sql(p_search) end;
+begin
+  return 'mail.mailbox_messages mm'
+         || case when p_needs_message or position('msg.' in coalesce(v_cond, '')) > 0
+                 then ' join mail.messages msg on msg.id = mm.message' else '' end
+         || ' where mm.mailbox = $1'
          || case when p_uids is null then '' else ' and mail.uid_in(mm.uid, $2)' end
-         || case when p_search is null then '' else ' and ' || mail.search_sql(p_search) end
-$$;
+         || case when v_cond is null then '' else ' and ' || v_cond end;
+end $$;
 
 -- SORT / UID SORT (RFC 5256 §3, RFC 5957, RFC 5267 ESORT): the UIDs of the messages in p_uids
 -- (null: all) that match p_search (the JSON search key of api.messages_search; null: all), in the
 -- order of p_keys, one criterion per element, each a sort key optionally preceded by "REVERSE ".
 -- Messages equal under every key keep mailbox order (RFC 5256 §3: the implicit last key is the
--- sequence number, never reversed). Each row carries the message's modseq, for the MODSEQ
--- response data of RFC 7162 §3.1.5.
+-- sequence number, never reversed). One row: the UIDs in sort order as decimal numbers separated
+-- by single spaces ('' for none), cheaper to send and to read than a row per message, and the
+-- highest modseq among them, for the MODSEQ response data of RFC 7162 §3.1.5 (null for none).
+-- DATE, SUBJECT, ARRIVAL and SIZE read only the mailbox rows (their keys are copied there).
 create or replace function api.messages_sort(p_user int, p_mailbox int, p_uids int4multirange,
                                              p_keys text[], p_search jsonb default null)
-returns table (uid int, modseq bigint)
+returns table (uids text, modseq bigint)
 language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
 declare
   v_order text;
@@ -75,50 +121,57 @@ begin
   select string_agg(mail.sort_key_sql(k), ', ' order by o) into v_order
     from unnest(p_keys) with ordinality as x(k, o);
   return query execute
-    'select mm.uid, mm.modseq from ' || mail.sort_source_sql(p_uids, p_search)
-    || ' order by ' || v_order || ', mm.uid'
+    'select coalesce(array_to_string(array_agg(mm.uid order by ' || v_order || ', mm.uid), '' ''), ''''), '
+    || 'max(mm.modseq) from '
+    || mail.sort_source_sql(p_uids, p_search, position('msg.' in v_order) > 0)
     using p_mailbox, p_uids;
 end $$;
 comment on function api.messages_sort(int, int, int4multirange, text[], jsonb) is
-  'SORT (RFC 5256 §3, RFC 5957 DISPLAYFROM/DISPLAYTO, RFC 5267 ESORT): matching UIDs in sort order, ties in UID order, with modseqs (RFC 7162 §3.1.5); one statement.';
+  'SORT (RFC 5256 §3, RFC 5957 DISPLAYFROM/DISPLAYTO, RFC 5267 ESORT): matching UIDs in sort order (ties in UID order) as one space-separated text, with their highest modseq (RFC 7162 §3.1.5); one statement.';
 
 -- THREAD / UID THREAD (RFC 5256 §4, draft-ietf-morg-inthread): what the threading algorithms need
--- of each message in p_uids (null: all) that matches p_search, in UID order, and nothing more, in
--- the cheapest form to send and parse, so a 100,000-message mailbox is a few megabytes:
---   message_id    the normalised Message-ID ("<id>"), null when missing or invalid
---   refs          the message's references (RFC 5256 §4): the ids of References, else the first
+-- of each message in p_uids (null: all) that matches p_search, in UID order, and nothing more, as
+-- one JSON object of columns, exactly frontend/imap/threading's ThreadColumns (one array per field,
+-- element i describing the i-th message): one JSON text is far cheaper to send and to parse than a
+-- row per message.
+--   uid           UIDs, ascending
+--   messageId     the normalised Message-ID ("<id>"), null when missing or invalid
+--   references    the message's references (RFC 5256 §4): the ids of References, else the first
 --                 id of In-Reply-To; space-separated (ids never contain whitespace), null for none
---   base_subject  the RFC 5256 §2.1 base subject
+--   baseSubject   the RFC 5256 §2.1 base subject
 --   subject       the decoded subject, only when it differs from the base subject (REFERENCES
 --                 needs it to tell replies and forwards; equal means nothing was removed)
---   sent_date     the RFC 5256 §2.2 sent date (Date, else INTERNALDATE) in milliseconds since the
+--   sentDate      the RFC 5256 §2.2 sent date (Date, else INTERNALDATE) in milliseconds since the
 --                 epoch
--- p_algorithm trims what an algorithm does not use: ORDEREDSUBJECT needs no ids or subjects, REFS
--- no subjects.
+-- p_algorithm trims what an algorithm does not use: ORDEREDSUBJECT needs no ids, references or
+-- subjects, REFS no subjects (those members are then null).
 create or replace function api.messages_thread_data(p_user int, p_mailbox int, p_uids int4multirange,
                                                     p_search jsonb default null,
                                                     p_algorithm text default 'REFERENCES')
-returns table (uid int, message_id text, refs text, base_subject text, subject text, sent_date bigint)
+returns table (columns json)
 language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
 declare
   v_alg text := upper(p_algorithm);
+  v_ids boolean;
 begin
   perform mail.require_right(p_user, p_mailbox, 'r');
   if v_alg not in ('ORDEREDSUBJECT', 'REFERENCES', 'REFS') then
     perform mail.fail('AXBAD', 'unknown thread algorithm ' || coalesce(p_algorithm, '(null)'));
   end if;
+  v_ids := v_alg <> 'ORDEREDSUBJECT';
+  -- the aggregates share one ORDER BY, so the rows are sorted once
   return query execute
-    'select mm.uid, '
-    || case when v_alg = 'ORDEREDSUBJECT' then 'null::text, null::text, '
-            else 'msg.message_id, case when msg.refs <> ''{}'' then array_to_string(msg.refs, '' '') '
-                 || 'else msg.in_reply_to[1] end, ' end
-    || 'msg.base_subject, '
-    || case when v_alg = 'REFERENCES' then 'case when msg.subject is distinct from msg.base_subject then msg.subject end, '
-            else 'null::text, ' end
-    || '(extract(epoch from coalesce(msg.sent_date, mm.internaldate)) * 1000)::bigint from '
-    || mail.sort_source_sql(p_uids, p_search)
-    || ' order by mm.uid'
+    'select json_build_object('
+    || '''uid'', coalesce(json_agg(mm.uid order by mm.uid), ''[]''), '
+    || '''messageId'', ' || case when v_ids then 'coalesce(json_agg(msg.message_id order by mm.uid), ''[]'')' else 'null' end || ', '
+    || '''references'', ' || case when v_ids then 'coalesce(json_agg(case when msg.refs <> ''{}'' then array_to_string(msg.refs, '' '') '
+                                                   || 'else msg.in_reply_to[1] end order by mm.uid), ''[]'')' else 'null' end || ', '
+    || '''baseSubject'', coalesce(json_agg(msg.base_subject order by mm.uid), ''[]''), '
+    || '''subject'', ' || case when v_alg = 'REFERENCES' then 'coalesce(json_agg(case when msg.subject is distinct from msg.base_subject '
+                                                           || 'then msg.subject end order by mm.uid), ''[]'')' else 'null' end || ', '
+    || '''sentDate'', coalesce(json_agg((extract(epoch from mm.sort_date) * 1000)::bigint order by mm.uid), ''[]''))'
+    || ' from ' || mail.sort_source_sql(p_uids, p_search)
     using p_mailbox, p_uids;
 end $$;
 comment on function api.messages_thread_data(int, int, int4multirange, jsonb, text) is
-  'THREAD input (RFC 5256 §4 ORDEREDSUBJECT/REFERENCES, draft-ietf-morg-inthread REFS): per matching message its Message-ID, references (space-separated), base subject, subject when it differs, and RFC 5256 §2.2 sent date in ms; the algorithm runs in frontend/imap/threading.';
+  'THREAD input (RFC 5256 §4 ORDEREDSUBJECT/REFERENCES, draft-ietf-morg-inthread REFS): the matching messages as one JSON object of columns (uid, messageId, references, baseSubject, subject when it differs, RFC 5256 §2.2 sentDate in ms); the algorithm runs in frontend/imap/threading.';

@@ -166,7 +166,7 @@ describe('integration: aox import, vacuum, undelete, retention, tune and reparse
       assert.match(r.stderr, /\[1\/\d+\] create tune_/);
       assert.match(ok(await run('tune', 'database', 'mostly-reading')).stdout, /already tuned for mostly-reading/);
       const status = ok(await run('tune', 'database', '--status')).stdout;
-      assert.match(status, /tune_messages_base_subject\s+mostly-reading\s+present/);
+      assert.match(status, /tune_mailbox_messages_sort_subject\s+mostly-reading\s+present/);
       assert.match(status, /tune_messages_trgm_body\s+advanced-reading\s+absent/);
       assert.match(ok(await run('tune', 'database', 'mostly-writing')).stdout, /0 indexes built, \d+ dropped/);
       const n = await one(`select count(*)::int as n from pg_indexes where schemaname = 'mail' and indexname like 'tune%'`);

@@ -7,7 +7,7 @@ import { parseMessage } from '../../frontend/mime/parse.ts';
 import { messageMeta } from '../../frontend/db/message-meta.ts';
 import { multirange } from '../../frontend/db/pool.ts';
 import { formatThreads, threadColumns } from '../../frontend/imap/threading/index.ts';
-import { threadColumnsOf, type ThreadDataRow } from '../../frontend/imap/commands/thread.ts';
+import { threadColumnsOf, type ThreadData } from '../../frontend/imap/commands/thread.ts';
 
 interface Mail {
   from?: string;
@@ -65,8 +65,9 @@ describe('sql: SORT and THREAD data', () => {
   after(async () => { await db.drop(); });
 
   const sort = async (keys: string[], uids: string | null = null, search: object | null = null, user = alice) =>
-    (await db.api.query<{ uid: number }>('select uid from api.messages_sort($1, $2, $3, $4, $5)',
-      [user.id, alice.inbox, uids, keys, search === null ? null : JSON.stringify(search)])).rows.map((r) => r.uid);
+    (await db.api.query<{ uids: string }>('select uids from api.messages_sort($1, $2, $3, $4, $5)',
+      [user.id, alice.inbox, uids, keys, search === null ? null : JSON.stringify(search)])).rows
+      .flatMap((r) => (r.uids === '' ? [] : r.uids.split(' ').map(Number)));
 
   it('sorts by ARRIVAL (INTERNALDATE) and REVERSE ARRIVAL', async () => {
     assert.deepEqual(await sort(['ARRIVAL']), [3, 4, 5, 2, 1]);
@@ -126,9 +127,39 @@ describe('sql: SORT and THREAD data', () => {
     assert.deepEqual(await sort(['ARRIVAL'], multirange([[100, 200]])), []);
   });
 
-  it('returns the modseq of each message', async () => {
-    const r = await db.api.query('select uid, modseq from api.messages_sort($1, $2, null, $3)', [alice.id, alice.inbox, ['ARRIVAL']]);
-    for (const row of r.rows) assert.ok(Number(row.modseq) > 0);
+  it('returns the UIDs as one space-separated text with the highest modseq among them', async () => {
+    const q = (uids: string | null) => db.api.query('select uids, modseq from api.messages_sort($1, $2, $3, $4)',
+      [alice.id, alice.inbox, uids, ['ARRIVAL']]);
+    const all = await q(null);
+    assert.equal(all.rows.length, 1);
+    assert.equal(all.rows[0].uids, '3 4 5 2 1');
+    const top = await db.admin.query('select max(modseq) as m from mail.mailbox_messages where mailbox = $1', [alice.inbox]);
+    assert.equal(Number(all.rows[0].modseq), Number(top.rows[0].m));
+    await db.admin.query('update mail.mailbox_messages set modseq = modseq + 100 where mailbox = $1 and uid = 5', [alice.inbox]);
+    assert.equal(Number((await q(multirange([[5, 5]]))).rows[0].modseq), Number(top.rows[0].m) + 100);
+    assert.equal(Number((await q(null)).rows[0].modseq), Number(top.rows[0].m) + 100);
+    assert.deepEqual((await q(multirange([[100, 200]]))).rows, [{ uids: '', modseq: null }]);
+  });
+
+  it('keeps the DATE and SUBJECT keys copied into the mailbox rows in step with the message', async () => {
+    const copies = (await db.admin.query<{ id: number }>(`select mail.create_mailbox($1, 'Copies', null) as id`, [alice.id])).rows[0].id;
+    await db.api.query('select * from api.messages_copy($1, $2, $3, $4, false, false)', [alice.id, alice.inbox, multirange([[1, 5]]), 'Copies']);
+    const sortIn = async (box: number, key: string) => (await db.api.query<{ uids: string }>(
+      'select uids from api.messages_sort($1, $2, null, $3)', [alice.id, box, [key]])).rows[0].uids;
+    assert.equal(await sortIn(copies, 'SUBJECT'), await sortIn(alice.inbox, 'SUBJECT'));
+    assert.equal(await sortIn(copies, 'DATE'), await sortIn(alice.inbox, 'DATE'));
+    // a reparse that gives message 3 a new subject and date moves it in every mailbox holding it
+    const id = (await db.admin.query<{ message: number }>('select message from mail.mailbox_messages where mailbox = $1 and uid = 3',
+      [alice.inbox])).rows[0].message;
+    const meta = messageMeta(parseMessage(raw({ from: 'bob@example.com', subject: 'Aardvark', date: 'Sat, 1 Jan 2000 00:00:00 +0000', arrival: '' })));
+    await db.admin.query('select admin.messages_reparsed($1, $2::jsonb[])', [[id], [JSON.stringify(meta)]]);
+    for (const box of [alice.inbox, copies]) {
+      assert.equal((await sortIn(box, 'SUBJECT')).split(' ')[0], '3');
+      assert.equal((await sortIn(box, 'DATE')).split(' ')[0], '3');
+    }
+    const sent = await db.api.query('select * from api.messages_search($1, $2, $3)',
+      [alice.id, copies, JSON.stringify({ type: 'sentdate', op: 'before', date: '2001-01-01' })]);
+    assert.deepEqual(sent.rows.map((r) => [r.lo, r.hi]), [[3, 3]]);
   });
 
   it('refuses unknown keys and empty key lists (AXBAD), and never splices key text into SQL', async () => {
@@ -160,9 +191,20 @@ describe('sql: SORT and THREAD data', () => {
       ]);
     });
 
-    const data = async (uids: string | null = null, search: object | null = null, alg = 'REFERENCES') =>
-      (await db.api.query('select * from api.messages_thread_data($1, $2, $3, $4, $5)',
-        [alice.id, box, uids, search === null ? null : JSON.stringify(search), alg])).rows;
+    const columns = async (uids: string | null = null, search: object | null = null, alg = 'REFERENCES') => {
+      const r = await db.api.query<{ columns: ThreadData }>('select * from api.messages_thread_data($1, $2, $3, $4, $5)',
+        [alice.id, box, uids, search === null ? null : JSON.stringify(search), alg]);
+      assert.equal(r.rows.length, 1);
+      return r.rows[0].columns;
+    };
+    /** the columns as one object per message, for reading the assertions */
+    const data = async (uids: string | null = null, search: object | null = null, alg = 'REFERENCES') => {
+      const c = await columns(uids, search, alg);
+      return c.uid.map((uid, i) => ({
+        uid, message_id: c.messageId?.[i] ?? null, refs: c.references?.[i] ?? null,
+        base_subject: c.baseSubject[i], subject: c.subject?.[i] ?? null, sent_date: c.sentDate[i],
+      }));
+    };
 
     it('returns ids, references, base subject, the subject only when it differs, and the sent date in ms, in UID order', async () => {
       const rows = await data();
@@ -182,23 +224,28 @@ describe('sql: SORT and THREAD data', () => {
     });
 
     it('leaves out what ORDEREDSUBJECT and REFS do not use', async () => {
-      const os = await data(null, null, 'ORDEREDSUBJECT');
-      assert.ok(os.every((r) => r.message_id === null && r.refs === null && r.subject === null));
+      const os = await columns(null, null, 'ORDEREDSUBJECT');
+      assert.deepEqual([os.messageId, os.references, os.subject], [null, null, null]);
+      assert.deepEqual(os.baseSubject, ['Plan', 'Plan', 'Plan', 'plan', 'Other']);
+      const refsColumns = await columns(null, null, 'REFS');
+      assert.equal(refsColumns.subject, null);
       const refs = await data(null, null, 'REFS');
-      assert.ok(refs.every((r) => r.subject === null));
       assert.equal(refs[2].refs, '<p@x> <r1@x>');
       await assert.rejects(data(null, null, 'BOGUS'), { code: 'AXBAD' });
     });
 
     it('limits to a UID set and a search program', async () => {
       assert.deepEqual((await data(multirange([[2, 3], [5, 5]]))).map((r) => r.uid), [2, 3, 5]);
+      assert.deepEqual(await columns(multirange([[100, 200]])),
+        { uid: [], messageId: [], references: [], baseSubject: [], subject: [], sentDate: [] });
       assert.deepEqual((await data(null, { type: 'not', key: { type: 'string', field: 'subject', value: 'plan' } })).map((r) => r.uid), [5]);
     });
 
     it('feeds the threading module end to end', async () => {
-      const rows = await data();
       // 4 ("plan", no references, not a reply) joins thread 1 by subject under a dummy
-      assert.equal(formatThreads(threadColumns('REFERENCES', threadColumnsOf(rows as ThreadDataRow[]))), '((1 2 3)(4))(5)');
+      assert.equal(formatThreads(threadColumns('REFERENCES', threadColumnsOf(await columns()))), '((1 2 3)(4))(5)');
+      assert.equal(formatThreads(threadColumns('ORDEREDSUBJECT', threadColumnsOf(await columns(null, null, 'ORDEREDSUBJECT')))),
+        '(1 (2)(3)(4))(5)');
     });
   });
 });

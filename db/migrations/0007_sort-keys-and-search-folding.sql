@@ -39,6 +39,26 @@ alter table mail.mailbox_messages
   alter column sort_subject set not null,
   alter column sent_day set not null;
 
+-- THREAD needs each message's Message-ID, references and subjects. They too are the message's,
+-- but the messages heap is wide, and THREAD over a folder reads every row: a narrow table beside
+-- it (about 100 bytes a message) holds just what THREAD reads, one row per distinct message (not
+-- per mailbox row, so the single-instance store stays single), filled by triggers on
+-- mail.messages (db/functions/47_sort_thread.sql).
+create table mail.message_thread_keys (
+  message bigint primary key references mail.messages(id) on delete cascade,
+  message_id text,
+  -- RFC 5256 §4: the ids of References, else the first id of In-Reply-To; space-separated
+  refs text,
+  base_subject text not null,
+  -- the subject when it differs from the base subject (a reply or forward marker was removed)
+  subject text
+);
+insert into mail.message_thread_keys (message, message_id, refs, base_subject, subject)
+select m.id, m.message_id,
+       case when m.refs <> '{}' then array_to_string(m.refs, ' ') else m.in_reply_to[1] end,
+       m.base_subject, case when m.subject is distinct from m.base_subject then m.subject end
+  from mail.messages m;
+
 -- 2. Case-insensitive SEARCH beyond ASCII (RFC 3501 §6.4.4). ILIKE under the database's "C"
 -- collation folds ASCII letters only, so SUBJECT "GRÜSSE" missed "grüsse". Both sides are
 -- lowered under a collation with Unicode case mapping instead: PostgreSQL 17's builtin C.UTF-8
@@ -79,10 +99,9 @@ update mail.messages m
  where g.id = m.id and (g.f <> '' or g.t <> '' or g.c <> '' or g.b <> '');
 drop function mail.migrate_0007_groups(jsonb);
 
--- 4. SORT returns the ordered UIDs as one compact value and THREAD its input as columns, instead
--- of a row per message (db/functions/47_sort_thread.sql): new result types.
+-- 4. SORT returns the ordered UIDs as one compact text instead of a row per message
+-- (db/functions/47_sort_thread.sql): a new result type.
 drop function if exists api.messages_sort(int, int, int4multirange, text[], jsonb);
-drop function if exists api.messages_thread_data(int, int, int4multirange, jsonb, text);
 -- replaced: mail.sort_source_sql gained an argument; address searches no longer read the headers
 drop function if exists mail.sort_source_sql(int4multirange, jsonb);
 drop function if exists mail.search_address_sql(text, text);
@@ -101,5 +120,6 @@ drop index if exists mail.tune_messages_sent_date;
 drop index if exists mail.tune_messages_base_subject;
 
 -- Down Migration
+drop table mail.message_thread_keys;
 alter table mail.mailbox_messages drop column sort_date, drop column sort_subject, drop column sent_day;
 drop collation mail.casefold;

@@ -18,7 +18,7 @@ import { messageMeta } from '../../frontend/db/message-meta.ts';
 import { openPool } from '../../frontend/db/pool.ts';
 import { baseSubject } from '../../frontend/mime/base-subject.ts';
 import type { ParsedMessage } from '../../frontend/mime/types.ts';
-import { threadColumnsOf, type ThreadData } from '../../frontend/imap/commands/thread.ts';
+import { threadColumnsOf, type ThreadDataRow } from '../../frontend/imap/commands/thread.ts';
 import { formatThreads, threadColumns, THREAD_ALGORITHMS } from '../../frontend/imap/threading/index.ts';
 
 const COUNT = Number(process.argv[2] ?? 100_000);
@@ -147,8 +147,8 @@ async function main(): Promise<void> {
         for (let run = 0; run < RUNS; run++) {
           const t = performance.now();
           const rows = await time('api.messages_thread_data', () =>
-            db.call<{ columns: ThreadData }>('messages_thread_data', user, box, all, null, alg));
-          const columns = await time('rows to columns', () => threadColumnsOf(rows[0]?.columns));
+            db.call<ThreadDataRow & Record<string, unknown>>('messages_thread_data', user, box, all, null, alg));
+          const columns = await time('rows to columns', () => threadColumnsOf(rows));
           const tree = await time('algorithm', () => threadColumns(alg, columns));
           const text = await time('thread lists', () => formatThreads(tree));
           console.log(`  ${'total'.padEnd(34)} ${(performance.now() - t).toFixed(0).padStart(6)} ms wall (${tree.roots.length} threads, ${text.length} bytes)`);

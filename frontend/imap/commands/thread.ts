@@ -14,27 +14,34 @@ const decoders = {
   charsetDecoder: (name: string) => (iconv.encodingExists(name) ? (b: Buffer) => iconv.decode(b, name) : null),
 };
 
-/**
- * api.messages_thread_data's one value: the columns of ThreadColumns as JSON arrays; the members an
- * algorithm does not use are null.
- */
-export interface ThreadData {
-  uid: number[];
-  messageId: (string | null)[] | null;
-  references: (string | null)[] | null;
-  baseSubject: string[];
-  subject: (string | null)[] | null;
-  sentDate: number[];
+/** A row of api.messages_thread_data. */
+export interface ThreadDataRow {
+  uid: number;
+  message_id: string | null;
+  /** the message's references (References, else In-Reply-To's first id), space-separated */
+  refs: string | null;
+  base_subject: string;
+  subject: string | null;
+  sent_date: number;
 }
 
-/** The database's columns as the algorithms take them (unused members as arrays of nulls). */
-export function threadColumnsOf(data: ThreadData | undefined): ThreadColumns {
-  if (!data) return { uid: [], messageId: [], references: [], baseSubject: [], subject: [], sentDate: [] };
-  const none = (): null[] => new Array<null>(data.uid.length).fill(null);
-  return {
-    uid: data.uid, messageId: data.messageId ?? none(), references: data.references ?? none(),
-    baseSubject: data.baseSubject, subject: data.subject ?? none(), sentDate: data.sentDate,
+/** The rows (in UID order) as the columns the algorithms take: one pass, no object per message. */
+export function threadColumnsOf(rows: readonly ThreadDataRow[]): ThreadColumns {
+  const n = rows.length;
+  const cols = {
+    uid: new Array<number>(n), messageId: new Array<string | null>(n), references: new Array<string | null>(n),
+    baseSubject: new Array<string>(n), subject: new Array<string | null>(n), sentDate: new Array<number>(n),
   };
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    cols.uid[i] = r.uid;
+    cols.messageId[i] = r.message_id;
+    cols.references[i] = r.refs;
+    cols.baseSubject[i] = r.base_subject;
+    cols.subject[i] = r.subject;
+    cols.sentDate[i] = Number(r.sent_date);
+  }
+  return cols;
 }
 
 function makeThread(byUid: boolean) {
@@ -55,9 +62,9 @@ function makeThread(byUid: boolean) {
       // RFC 7162 §3.1: a MODSEQ search criterion enables CONDSTORE (THREAD has no MODSEQ data)
       if (searchUsesModseq(program.key)) s.enableCondstore();
       const view = box.map.allUids();
-      const [row] = view.isEmpty ? [] : await s.ctx.db.call<{ columns: ThreadData }>('messages_thread_data',
+      const rows = view.isEmpty ? [] : await s.ctx.db.call<ThreadDataRow & Record<string, unknown>>('messages_thread_data',
         s.userId, box.id, view.toPgMultirange(), JSON.stringify(searchKeyJson(program.key, box)), algorithm);
-      const tree = threadColumns(algorithm, threadColumnsOf(row?.columns));
+      const tree = threadColumns(algorithm, threadColumnsOf(rows));
       const lists = formatThreads(tree, byUid ? (uid) => uid : (uid) => box.map.msnOf(uid));
       // thread-data = "THREAD" [SP 1*thread-list]; the lists are digits and parentheses only
       const w = s.writer();

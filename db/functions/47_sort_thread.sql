@@ -15,75 +15,67 @@ language sql immutable parallel safe as $$
   select translate(p_text, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')
 $$;
 
--- The per-mailbox copies of a message's sort keys and sent day (mail.mailbox_messages sort_date,
--- sort_subject, sent_day; why they are copied: db/migrations/0007), filled whenever a row is
--- inserted, whichever function inserts it (inject, copy, move, undelete, import).
+-- mail.message_keys (why: db/migrations/0007): each message's narrow keys, written once per
+-- statement that stores messages.
+create or replace function mail.message_keys_insert() returns trigger
+language plpgsql as $$
+begin
+  insert into mail.message_keys (message, message_id, refs, base_subject, subject, sent_date, sort_subject, sent_day)
+  select n.id, n.message_id,
+         case when n.refs <> '{}' then array_to_string(n.refs, ' ') else n.in_reply_to[1] end,
+         n.base_subject, case when n.subject is distinct from n.base_subject then n.subject end,
+         n.sent_date, mail.ascii_casemap(n.base_subject), mail.sent_day(n.envelope, n.sent_date, null)
+    from new_rows n;
+  return null;
+end $$;
+
+create or replace trigger messages_keys_insert
+  after insert on mail.messages referencing new table as new_rows
+  for each statement execute function mail.message_keys_insert();
+
+-- A reparse (admin.messages_reparsed) rewrites the keys, and the copies in the mailbox rows of the
+-- messages whose date or subject changed.
+create or replace function mail.message_keys_update() returns trigger
+language plpgsql as $$
+begin
+  update mail.message_keys k
+     set message_id = n.message_id,
+         refs = case when n.refs <> '{}' then array_to_string(n.refs, ' ') else n.in_reply_to[1] end,
+         base_subject = n.base_subject,
+         subject = case when n.subject is distinct from n.base_subject then n.subject end,
+         sent_date = n.sent_date, sort_subject = mail.ascii_casemap(n.base_subject),
+         sent_day = mail.sent_day(n.envelope, n.sent_date, null)
+    from new_rows n
+   where k.message = n.id;
+  update mail.mailbox_messages mm
+     set sort_date = coalesce(k.sent_date, mm.internaldate), sort_subject = k.sort_subject,
+         sent_day = coalesce(k.sent_day, (mm.internaldate at time zone 'UTC')::date)
+    from new_rows n join old_rows o on o.id = n.id join mail.message_keys k on k.message = n.id
+   where mm.message = n.id
+     and (o.sent_date is distinct from n.sent_date or o.base_subject is distinct from n.base_subject
+          or o.envelope->>0 is distinct from n.envelope->>0);
+  return null;
+end $$;
+
+create or replace trigger messages_keys_update
+  after update on mail.messages referencing old table as old_rows new table as new_rows
+  for each statement execute function mail.message_keys_update();
+
+-- The copies in a new mailbox row (mail.mailbox_messages sort_date, sort_subject, sent_day), from
+-- the message's keys and the row's INTERNALDATE, whichever function inserts it.
 create or replace function mail.mailbox_messages_keys() returns trigger
 language plpgsql as $$
 begin
-  select coalesce(m.sent_date, new.internaldate), mail.ascii_casemap(m.base_subject),
-         mail.sent_day(m.envelope, m.sent_date, new.internaldate)
+  select coalesce(k.sent_date, new.internaldate), k.sort_subject,
+         coalesce(k.sent_day, (new.internaldate at time zone 'UTC')::date)
     into new.sort_date, new.sort_subject, new.sent_day
-    from mail.messages m where m.id = new.message;
+    from mail.message_keys k where k.message = new.message;
   return new;
 end $$;
 
 create or replace trigger mailbox_messages_keys
   before insert or update of message, internaldate on mail.mailbox_messages
   for each row execute function mail.mailbox_messages_keys();
-
--- A reparse (admin.messages_reparsed) that changes a message's date or subject changes the copies.
-create or replace function mail.messages_keys_changed() returns trigger
-language plpgsql as $$
-begin
-  update mail.mailbox_messages mm
-     set sort_date = coalesce(new.sent_date, mm.internaldate),
-         sort_subject = mail.ascii_casemap(new.base_subject),
-         sent_day = mail.sent_day(new.envelope, new.sent_date, mm.internaldate)
-   where mm.message = new.id;
-  return null;
-end $$;
-
-create or replace trigger messages_keys_changed
-  after update of sent_date, base_subject, envelope on mail.messages
-  for each row
-  when (old.sent_date is distinct from new.sent_date or old.base_subject is distinct from new.base_subject
-        or old.envelope->>0 is distinct from new.envelope->>0)
-  execute function mail.messages_keys_changed();
-
--- THREAD's narrow copy of each message's keys (mail.message_thread_keys; why: db/migrations/0007),
--- written once per statement that stores or reparses messages.
-create or replace function mail.message_thread_keys_insert() returns trigger
-language plpgsql as $$
-begin
-  insert into mail.message_thread_keys (message, message_id, refs, base_subject, subject)
-  select n.id, n.message_id,
-         case when n.refs <> '{}' then array_to_string(n.refs, ' ') else n.in_reply_to[1] end,
-         n.base_subject, case when n.subject is distinct from n.base_subject then n.subject end
-    from new_rows n;
-  return null;
-end $$;
-
-create or replace trigger messages_thread_keys_insert
-  after insert on mail.messages referencing new table as new_rows
-  for each statement execute function mail.message_thread_keys_insert();
-
-create or replace function mail.message_thread_keys_update() returns trigger
-language plpgsql as $$
-begin
-  update mail.message_thread_keys k
-     set message_id = n.message_id,
-         refs = case when n.refs <> '{}' then array_to_string(n.refs, ' ') else n.in_reply_to[1] end,
-         base_subject = n.base_subject,
-         subject = case when n.subject is distinct from n.base_subject then n.subject end
-    from new_rows n
-   where k.message = n.id;
-  return null;
-end $$;
-
-create or replace trigger messages_thread_keys_update
-  after update on mail.messages referencing new table as new_rows
-  for each statement execute function mail.message_thread_keys_update();
 
 -- The ORDER BY expression of one sort criterion ("DATE", "REVERSE SUBJECT"), over mm
 -- (mail.mailbox_messages) and msg (mail.messages). A whitelist: client text never reaches the
@@ -177,7 +169,7 @@ comment on function api.messages_sort(int, int, int4multirange, text[], jsonb) i
 --   sent_date     the RFC 5256 §2.2 sent date (Date, else INTERNALDATE) in milliseconds since the
 --                 epoch
 -- p_algorithm trims what an algorithm does not use: ORDEREDSUBJECT needs no ids or subjects, REFS
--- no subjects. Everything comes from the mailbox rows and the narrow mail.message_thread_keys,
+-- no subjects. Everything comes from the mailbox rows and the narrow mail.message_keys,
 -- never the wide messages heap (unless the search reads it). Plain rows: measured on 10,000
 -- messages, json_agg or array_agg of the same columns cost PostgreSQL two to five times more than
 -- the rows cost to send and read.
@@ -199,7 +191,7 @@ begin
     || 'tk.base_subject, '
     || case when v_alg = 'REFERENCES' then 'tk.subject, ' else 'null::text, ' end
     || '(extract(epoch from mm.sort_date) * 1000)::bigint from '
-    || mail.sort_source_sql(p_uids, p_search, false, ' join mail.message_thread_keys tk on tk.message = mm.message')
+    || mail.sort_source_sql(p_uids, p_search, false, ' join mail.message_keys tk on tk.message = mm.message')
     || ' order by mm.uid'
     using p_mailbox, p_uids;
 end $$;

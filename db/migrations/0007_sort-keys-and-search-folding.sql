@@ -1,63 +1,69 @@
 -- Up Migration
 
--- 1. SORT (DATE) and SORT (SUBJECT) without reading mail.messages.
+-- 1. SORT, THREAD and SEARCH SENT* without reading the wide message rows.
 --
--- The sort keys belong to the message (single-instance storage: mail.messages keeps sent_date and
--- base_subject), but reading them means joining every row of the mailbox to the wide messages
--- heap (envelope, headers and body text live inline there: about 1.5 KB a row), which is most of
--- the cost of SORT. DATE and SUBJECT are the orders clients ask for when a folder opens, so their
--- keys are copied into the per-mailbox rows, ready to sort: sort_date is RFC 5256 §2.2's sent
--- date (the Date field, else INTERNALDATE, which is per mailbox row anyway) and sort_subject the
--- base subject under i;ascii-casemap, compared bytewise (collate "C"). The price is about 40 bytes
--- per mailbox row and one primary-key lookup per inserted row (the trigger in
--- db/functions/47_sort_thread.sql fills both; a reparse that changes a message's keys updates its
--- copies). The rarer keys (FROM, TO, CC, DISPLAYFROM, DISPLAYTO) still join.
+-- The keys belong to the message (single-instance storage), but mail.messages is wide (envelope,
+-- headers and short bodies live inline: about 1.5 KB a row), and SORT or THREAD over a folder
+-- read every row of it. So:
 --
--- SEARCH SENTBEFORE/SENTON/SENTSINCE compare the day in the sender's time zone, which is read from
--- the envelope's Date text (mail.sent_day); it falls back to INTERNALDATE, so it is per mailbox row
--- too, and stored beside the sort keys: those searches read neither jsonb nor the messages heap.
-alter table mail.mailbox_messages
-  add column sort_date timestamptz,
-  add column sort_subject text collate "C",
-  add column sent_day date;
-do $$
-begin
-  -- mail.sent_day (db/functions/45_imap.sql) exists wherever there are rows to fill: functions
-  -- are applied after every migrate, and a fresh database has no rows
-  if exists (select 1 from mail.mailbox_messages) then
-    execute $u$
-      update mail.mailbox_messages mm
-         set sort_date = coalesce(m.sent_date, mm.internaldate),
-             sort_subject = translate(m.base_subject, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'),
-             sent_day = mail.sent_day(m.envelope, m.sent_date, mm.internaldate)
-        from mail.messages m
-       where m.id = mm.message $u$;
-  end if;
-end $$;
-alter table mail.mailbox_messages
-  alter column sort_date set not null,
-  alter column sort_subject set not null,
-  alter column sent_day set not null;
-
--- THREAD needs each message's Message-ID, references and subjects. They too are the message's,
--- but the messages heap is wide, and THREAD over a folder reads every row: a narrow table beside
--- it (about 100 bytes a message) holds just what THREAD reads, one row per distinct message (not
--- per mailbox row, so the single-instance store stays single), filled by triggers on
--- mail.messages (db/functions/47_sort_thread.sql).
-create table mail.message_thread_keys (
+-- mail.message_keys: one narrow row per distinct message (about 120 bytes; not per mailbox row,
+-- so the store stays single-instance) with what THREAD reads (Message-ID, references, subjects)
+-- and the message's sort keys and sent day, computed once when the message is stored (statement
+-- triggers on mail.messages in db/functions/47_sort_thread.sql; a reparse updates it).
+create table mail.message_keys (
   message bigint primary key references mail.messages(id) on delete cascade,
   message_id text,
   -- RFC 5256 §4: the ids of References, else the first id of In-Reply-To; space-separated
   refs text,
   base_subject text not null,
   -- the subject when it differs from the base subject (a reply or forward marker was removed)
-  subject text
+  subject text,
+  -- the parsed Date field (null when missing or unparsable)
+  sent_date timestamptz,
+  -- the base subject under i;ascii-casemap (RFC 5256 §3 SORT SUBJECT), compared bytewise
+  sort_subject text collate "C" not null,
+  -- the day of the Date field in the sender's own time zone (RFC 3501 §6.4.4 SENT*), else the
+  -- UTC day of sent_date, else null (the mailbox row's INTERNALDATE then decides)
+  sent_day date
 );
-insert into mail.message_thread_keys (message, message_id, refs, base_subject, subject)
-select m.id, m.message_id,
-       case when m.refs <> '{}' then array_to_string(m.refs, ' ') else m.in_reply_to[1] end,
-       m.base_subject, case when m.subject is distinct from m.base_subject then m.subject end
-  from mail.messages m;
+do $$
+begin
+  -- mail.sent_day (db/functions/45_imap.sql) exists wherever there are rows to fill: functions
+  -- are applied after every migrate, and a fresh database has no rows
+  if exists (select 1 from mail.messages) then
+    execute $u$
+      insert into mail.message_keys (message, message_id, refs, base_subject, subject, sent_date, sort_subject, sent_day)
+      select m.id, m.message_id,
+             case when m.refs <> '{}' then array_to_string(m.refs, ' ') else m.in_reply_to[1] end,
+             m.base_subject, case when m.subject is distinct from m.base_subject then m.subject end,
+             m.sent_date,
+             translate(m.base_subject, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'),
+             mail.sent_day(m.envelope, m.sent_date, null)
+        from mail.messages m $u$;
+  end if;
+end $$;
+
+-- mail.mailbox_messages sort_date, sort_subject, sent_day: DATE and SUBJECT are the orders clients
+-- ask for when a folder opens, and SENT* fall back to INTERNALDATE, which is per mailbox row; so
+-- these are copied into the mailbox rows, ready to sort and compare without any join: sort_date
+-- is RFC 5256 §2.2's sent date (Date, else INTERNALDATE). The price: about 40 bytes per mailbox
+-- row and, per inserted row, one primary-key lookup in the narrow mail.message_keys (a row
+-- trigger, so every path that inserts rows, inject, copy, move, undelete, import, gets them). The
+-- rarer keys (FROM, TO, CC, DISPLAYFROM, DISPLAYTO) still join mail.messages.
+alter table mail.mailbox_messages
+  add column sort_date timestamptz,
+  add column sort_subject text collate "C",
+  add column sent_day date;
+update mail.mailbox_messages mm
+   set sort_date = coalesce(k.sent_date, mm.internaldate),
+       sort_subject = k.sort_subject,
+       sent_day = coalesce(k.sent_day, (mm.internaldate at time zone 'UTC')::date)
+  from mail.message_keys k
+ where k.message = mm.message;
+alter table mail.mailbox_messages
+  alter column sort_date set not null,
+  alter column sort_subject set not null,
+  alter column sent_day set not null;
 
 -- 2. Case-insensitive SEARCH beyond ASCII (RFC 3501 §6.4.4). ILIKE under the database's "C"
 -- collation folds ASCII letters only, so SUBJECT "GRÜSSE" missed "grüsse". Both sides are
@@ -120,6 +126,6 @@ drop index if exists mail.tune_messages_sent_date;
 drop index if exists mail.tune_messages_base_subject;
 
 -- Down Migration
-drop table mail.message_thread_keys;
+drop table mail.message_keys;
 alter table mail.mailbox_messages drop column sort_date, drop column sort_subject, drop column sent_day;
 drop collation mail.casefold;

@@ -12,6 +12,20 @@ language sql immutable as $$
   select exists (select 1 from jsonb_array_elements_text(coalesce(p_flags, '[]')) f where lower(f) = p_flag)
 $$;
 
+-- The address text SEARCH FROM/TO/CC/BCC match (RFC 3501 §6.4.4: the envelope's address list):
+-- the decoded addresses ("Name <local@domain>, …") led by the names of any groups in the list
+-- (RFC 5322 §3.4 "team: a@x, b@y;"), which the addresses alone leave out. p_list is the envelope's
+-- list, where a group starts with (NIL NIL "name" NIL). Group names stored as raw bytes ($b64) are
+-- left out.
+create or replace function mail.address_search_text(p_text text, p_list jsonb) returns text
+language sql immutable parallel safe as $$
+  select case when g.names = '' then coalesce(p_text, '') else ltrim(g.names || ' ' || coalesce(p_text, '')) end
+    from (select coalesce(string_agg(e->>2 || ':', ' ' order by o), '') as names
+            from jsonb_array_elements(case when jsonb_typeof(p_list) = 'array' then p_list else '[]' end)
+                 with ordinality x(e, o)
+           where jsonb_typeof(e) = 'array' and jsonb_typeof(e->2) = 'string' and jsonb_typeof(e->3) = 'null') g
+$$;
+
 -- The work of mail.inject, for callers that already have each message's SHA-256 (aox import
 -- computes it in SQL for its presence check): p_hash[i] must be digest(p_raw[i], 'sha256'), since
 -- single-instance storage trusts it; only SQL callers that computed it so may call this.
@@ -54,8 +68,8 @@ begin
       select u.hash, p_raw[u.ord], length(p_raw[u.ord]), (u.meta->>'headerSize')::int,
           u.meta->'envelope', u.meta->'body', u.meta->'bodystructure', u.meta->'parts', u.meta->'headers',
           u.meta->>'subject', coalesce(u.meta->>'baseSubject', ''),
-          coalesce(u.meta->>'fromText', ''), coalesce(u.meta->>'toText', ''),
-          coalesce(u.meta->>'ccText', ''), coalesce(u.meta->>'bccText', ''),
+          mail.address_search_text(u.meta->>'fromText', u.meta->'envelope'->2), mail.address_search_text(u.meta->>'toText', u.meta->'envelope'->5),
+          mail.address_search_text(u.meta->>'ccText', u.meta->'envelope'->6), mail.address_search_text(u.meta->>'bccText', u.meta->'envelope'->7),
           coalesce(u.meta->>'sortFrom', ''), coalesce(u.meta->>'sortTo', ''), coalesce(u.meta->>'sortCc', ''),
           coalesce(u.meta->>'displayFrom', ''), coalesce(u.meta->>'displayTo', ''),
           (u.meta->>'sentDate')::timestamptz, u.meta->>'messageId',

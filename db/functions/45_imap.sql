@@ -97,10 +97,19 @@ language sql immutable parallel safe as $$
   select coalesce(string_agg((h->>0) || ': ' || (h->>1), E'\n'), '') from jsonb_array_elements(p_headers) h
 $$;
 
--- An ILIKE pattern matching `p_text` as a substring, with the pattern characters escaped.
+-- Case-insensitive substring matching (RFC 3501 §6.4.4) beyond ASCII: a text and the searched
+-- string are both lowered under mail.casefold (Unicode case mapping; db/migrations/0007), then
+-- compared with LIKE. The optional trigram indexes of aox tune database are built on exactly
+-- mail.folded(column), so the planner can use them.
+create or replace function mail.folded(p_text text) returns text
+language sql immutable parallel safe as $$
+  select lower(p_text collate mail.casefold)
+$$;
+
+-- A LIKE pattern matching the folded `p_text` as a substring, with the pattern characters escaped.
 create or replace function mail.substring_pattern(p_text text) returns text
 language sql immutable as $$
-  select '%' || replace(replace(replace(p_text, '\', '\\'), '%', '\%'), '_', '\_') || '%'
+  select '%' || replace(replace(replace(mail.folded(p_text), '\', '\\'), '%', '\%'), '_', '\_') || '%'
 $$;
 
 -- A date comparison of a timestamp column with a calendar day (UTC), in index-friendly form.
@@ -133,14 +142,6 @@ returns date language sql immutable parallel safe as $$
                  then d <= extract(day from make_date(y, m, 1) + interval '1 month - 1 day') else false end),
     (p_sent at time zone 'UTC')::date,
     (p_internal at time zone 'UTC')::date)
-$$;
-
--- FROM/TO/CC/BCC: the decoded address list, or the field itself, which also has group names
--- (RFC 5322 §3.4 "name: a, b;") that the address list leaves out. p_field is one of the four.
-create or replace function mail.search_address_sql(p_field text, p_pattern text) returns text
-language sql immutable as $$
-  select format('(msg.%1$s_text ilike %2$s or exists (select 1 from jsonb_array_elements(msg.headers) h'
-                ' where lower(h->>0) = %1$L and h->>1 ilike %2$s))', p_field, p_pattern)
 $$;
 
 -- The schema pg_trgm is installed in, or null without it (FUZZY then matches exactly).
@@ -228,29 +229,35 @@ begin
       else format('exists (select 1 from unnest(mm.keywords) k where lower(k) = %L)', v_flag)
     end;
   when 'string' then
+    -- every text contains the empty string
+    if coalesce(p_key->>'value', '') = '' then
+      return 'true';
+    end if;
     v_pattern := quote_literal(mail.substring_pattern(p_key->>'value'));
     if (p_key->>'fuzzy')::boolean and mail.trgm_schema() is not null then
       -- FUZZY (RFC 6203 §3): the exact match, or a close one by trigram word similarity
       return format('(%s or %s >= 0.5)', mail.search_sql(p_key - 'fuzzy'), mail.search_similarity_sql(p_key));
     end if;
     return case p_key->>'field'
-      -- the address text lacks group names (RFC 5322 §3.4 "name: a, b;"); the field itself has them
-      when 'from' then mail.search_address_sql('from', v_pattern)
-      when 'to' then mail.search_address_sql('to', v_pattern)
-      when 'cc' then mail.search_address_sql('cc', v_pattern)
-      when 'bcc' then mail.search_address_sql('bcc', v_pattern)
-      when 'subject' then format('(coalesce(msg.subject, '''') ilike %s)', v_pattern)
-      when 'body' then format('(msg.body_text ilike %s)', v_pattern)
-      when 'text' then format('(msg.body_text ilike %1$s or mail.headers_text(msg.headers) ilike %1$s)', v_pattern)
+      -- the envelope's address lists, group names included (mail.address_search_text)
+      when 'from' then format('(mail.folded(msg.from_text) like %s)', v_pattern)
+      when 'to' then format('(mail.folded(msg.to_text) like %s)', v_pattern)
+      when 'cc' then format('(mail.folded(msg.cc_text) like %s)', v_pattern)
+      when 'bcc' then format('(mail.folded(msg.bcc_text) like %s)', v_pattern)
+      -- (a message without a Subject field has a null subject, which contains nothing)
+      when 'subject' then format('(msg.subject is not null and mail.folded(msg.subject) like %s)', v_pattern)
+      when 'body' then format('(mail.folded(msg.body_text) like %s)', v_pattern)
+      when 'text' then format('(mail.folded(msg.body_text) like %1$s or mail.folded(mail.headers_text(msg.headers)) like %1$s)', v_pattern)
     end;
   when 'header' then
     -- RFC 3501 §6.4.4: an empty string matches every message that has the field
-    return format('exists (select 1 from jsonb_array_elements(msg.headers) h where lower(h->>0) = lower(%L) and coalesce(h->>1, '''') ilike %L)',
+    return format('exists (select 1 from jsonb_array_elements(msg.headers) h where lower(h->>0) = lower(%L) and mail.folded(coalesce(h->>1, '''')) like %L)',
                   p_key->>'field', mail.substring_pattern(p_key->>'value'));
   when 'internaldate' then
     return mail.search_date_sql('mm.internaldate', p_key->>'op', p_key->>'date');
   when 'sentdate' then
-    return format('(mail.sent_day(msg.envelope, msg.sent_date, mm.internaldate) %s %L::date)',
+    -- the day is copied into the mailbox row (db/migrations/0007): no jsonb is read
+    return format('(mm.sent_day %s %L::date)',
                   case p_key->>'op' when 'before' then '<' when 'on' then '=' else '>=' end, p_key->>'date');
   when 'savedate' then
     return mail.search_date_sql('mm.savedate', p_key->>'op', p_key->>'date');

@@ -15,6 +15,68 @@ language sql immutable parallel safe as $$
   select translate(p_text, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')
 $$;
 
+-- mail.message_keys (why: db/migrations/0007): each message's narrow keys, written once per
+-- statement that stores messages.
+create or replace function mail.message_keys_insert() returns trigger
+language plpgsql as $$
+begin
+  insert into mail.message_keys (message, message_id, refs, base_subject, subject, sent_date, sort_subject, sent_day)
+  select n.id, n.message_id,
+         case when n.refs <> '{}' then array_to_string(n.refs, ' ') else n.in_reply_to[1] end,
+         n.base_subject, case when n.subject is distinct from n.base_subject then n.subject end,
+         n.sent_date, mail.ascii_casemap(n.base_subject), mail.sent_day(n.envelope, n.sent_date, null)
+    from new_rows n;
+  return null;
+end $$;
+
+create or replace trigger messages_keys_insert
+  after insert on mail.messages referencing new table as new_rows
+  for each statement execute function mail.message_keys_insert();
+
+-- A reparse (admin.messages_reparsed) rewrites the keys, and the copies in the mailbox rows of the
+-- messages whose date or subject changed.
+create or replace function mail.message_keys_update() returns trigger
+language plpgsql as $$
+begin
+  update mail.message_keys k
+     set message_id = n.message_id,
+         refs = case when n.refs <> '{}' then array_to_string(n.refs, ' ') else n.in_reply_to[1] end,
+         base_subject = n.base_subject,
+         subject = case when n.subject is distinct from n.base_subject then n.subject end,
+         sent_date = n.sent_date, sort_subject = mail.ascii_casemap(n.base_subject),
+         sent_day = mail.sent_day(n.envelope, n.sent_date, null)
+    from new_rows n
+   where k.message = n.id;
+  update mail.mailbox_messages mm
+     set sort_date = coalesce(k.sent_date, mm.internaldate), sort_subject = k.sort_subject,
+         sent_day = coalesce(k.sent_day, (mm.internaldate at time zone 'UTC')::date)
+    from new_rows n join old_rows o on o.id = n.id join mail.message_keys k on k.message = n.id
+   where mm.message = n.id
+     and (o.sent_date is distinct from n.sent_date or o.base_subject is distinct from n.base_subject
+          or o.envelope->>0 is distinct from n.envelope->>0);
+  return null;
+end $$;
+
+create or replace trigger messages_keys_update
+  after update on mail.messages referencing old table as old_rows new table as new_rows
+  for each statement execute function mail.message_keys_update();
+
+-- The copies in a new mailbox row (mail.mailbox_messages sort_date, sort_subject, sent_day), from
+-- the message's keys and the row's INTERNALDATE, whichever function inserts it.
+create or replace function mail.mailbox_messages_keys() returns trigger
+language plpgsql as $$
+begin
+  select coalesce(k.sent_date, new.internaldate), k.sort_subject,
+         coalesce(k.sent_day, (new.internaldate at time zone 'UTC')::date)
+    into new.sort_date, new.sort_subject, new.sent_day
+    from mail.message_keys k where k.message = new.message;
+  return new;
+end $$;
+
+create or replace trigger mailbox_messages_keys
+  before insert or update of message, internaldate on mail.mailbox_messages
+  for each row execute function mail.mailbox_messages_keys();
+
 -- The ORDER BY expression of one sort criterion ("DATE", "REVERSE SUBJECT"), over mm
 -- (mail.mailbox_messages) and msg (mail.messages). A whitelist: client text never reaches the
 -- statement. Unknown keys raise AXBAD.
@@ -29,13 +91,13 @@ begin
     -- RFC 5256 §3: INTERNALDATE, date and time (not just the date as SEARCH ON uses)
     when 'ARRIVAL' then 'mm.internaldate'
     -- RFC 5256 §2.2: the sent date, INTERNALDATE when the Date field is missing or unparsable
-    when 'DATE' then 'coalesce(msg.sent_date, mm.internaldate)'
+    when 'DATE' then 'mm.sort_date'
     when 'SIZE' then 'mm.size'
     -- addr-mailbox of the first address (frontend/db/message-meta.ts stores it), i;ascii-casemap
     when 'FROM' then 'mail.ascii_casemap(msg.sort_from) collate "C"'
     when 'TO' then 'mail.ascii_casemap(msg.sort_to) collate "C"'
     when 'CC' then 'mail.ascii_casemap(msg.sort_cc) collate "C"'
-    when 'SUBJECT' then 'mail.ascii_casemap(msg.base_subject) collate "C"'
+    when 'SUBJECT' then 'mm.sort_subject'
     -- RFC 5957: display name of the first address, else its addr-spec
     when 'DISPLAYFROM' then 'mail.ascii_casemap(msg.display_from) collate "C"'
     when 'DISPLAYTO' then 'mail.ascii_casemap(msg.display_to) collate "C"'
@@ -47,23 +109,35 @@ begin
 end $$;
 
 -- The FROM part shared by SORT and THREAD: the mailbox's rows, limited to a UID set (index range
--- scans, one per run) and to what a search program matches.
-create or replace function mail.sort_source_sql(p_uids int4multirange, p_search jsonb) returns text
-language sql immutable as $$
-  select 'mail.mailbox_messages mm join mail.messages msg on msg.id = mm.message where mm.mailbox = $1'
+-- scans, one per run) and to what a search program matches. mail.messages (a wide row: the
+-- parsed view lives there) is joined only when p_needs_message or the search reads it;
+-- p_join adds another (a constant of the caller's, never client text).
+create or replace function mail.sort_source_sql(p_uids int4multirange, p_search jsonb,
+                                                p_needs_message boolean default true,
+                                                p_join text default '') returns text
+language plpgsql immutable as $$
+declare
+  v_cond text := case when p_search is null then null else mail.search_sql(p_search) end;
+begin
+  return 'mail.mailbox_messages mm' || p_join
+         || case when p_needs_message or position('msg.' in coalesce(v_cond, '')) > 0
+                 then ' join mail.messages msg on msg.id = mm.message' else '' end
+         || ' where mm.mailbox = $1'
          || case when p_uids is null then '' else ' and mail.uid_in(mm.uid, $2)' end
-         || case when p_search is null then '' else ' and ' || mail.search_sql(p_search) end
-$$;
+         || case when v_cond is null then '' else ' and ' || v_cond end;
+end $$;
 
 -- SORT / UID SORT (RFC 5256 §3, RFC 5957, RFC 5267 ESORT): the UIDs of the messages in p_uids
 -- (null: all) that match p_search (the JSON search key of api.messages_search; null: all), in the
 -- order of p_keys, one criterion per element, each a sort key optionally preceded by "REVERSE ".
 -- Messages equal under every key keep mailbox order (RFC 5256 §3: the implicit last key is the
--- sequence number, never reversed). Each row carries the message's modseq, for the MODSEQ
--- response data of RFC 7162 §3.1.5.
+-- sequence number, never reversed). One row: the UIDs in sort order as decimal numbers separated
+-- by single spaces ('' for none), cheaper to send and to read than a row per message, and the
+-- highest modseq among them, for the MODSEQ response data of RFC 7162 §3.1.5 (null for none).
+-- DATE, SUBJECT, ARRIVAL and SIZE read only the mailbox rows (their keys are copied there).
 create or replace function api.messages_sort(p_user int, p_mailbox int, p_uids int4multirange,
                                              p_keys text[], p_search jsonb default null)
-returns table (uid int, modseq bigint)
+returns table (uids text, modseq bigint)
 language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
 declare
   v_order text;
@@ -79,12 +153,13 @@ begin
                       else mail.sort_key_sql(k) end, ', ' order by o) into v_order
     from unnest(p_keys) with ordinality as x(k, o);
   return query execute
-    'select mm.uid, mm.modseq from ' || mail.sort_source_sql(p_uids, p_search)
-    || ' order by ' || v_order || ', mm.uid'
+    'select coalesce(string_agg(mm.uid::text, '' '' order by ' || v_order || ', mm.uid), ''''), '
+    || 'max(mm.modseq) from '
+    || mail.sort_source_sql(p_uids, p_search, position('msg.' in v_order) > 0)
     using p_mailbox, p_uids;
 end $$;
 comment on function api.messages_sort(int, int, int4multirange, text[], jsonb) is
-  'SORT (RFC 5256 §3, RFC 5957 DISPLAYFROM/DISPLAYTO, RFC 5267 ESORT): matching UIDs in sort order, ties in UID order, with modseqs (RFC 7162 §3.1.5); one statement.';
+  'SORT (RFC 5256 §3, RFC 5957 DISPLAYFROM/DISPLAYTO, RFC 5267 ESORT): matching UIDs in sort order (ties in UID order) as one space-separated text, with their highest modseq (RFC 7162 §3.1.5); one statement.';
 
 -- THREAD / UID THREAD (RFC 5256 §4, draft-ietf-morg-inthread): what the threading algorithms need
 -- of each message in p_uids (null: all) that matches p_search, in UID order, and nothing more, in
@@ -98,7 +173,10 @@ comment on function api.messages_sort(int, int, int4multirange, text[], jsonb) i
 --   sent_date     the RFC 5256 §2.2 sent date (Date, else INTERNALDATE) in milliseconds since the
 --                 epoch
 -- p_algorithm trims what an algorithm does not use: ORDEREDSUBJECT needs no ids or subjects, REFS
--- no subjects.
+-- no subjects. Everything comes from the mailbox rows and the narrow mail.message_keys,
+-- never the wide messages heap (unless the search reads it). Plain rows: measured on 10,000
+-- messages, json_agg or array_agg of the same columns cost PostgreSQL two to five times more than
+-- the rows cost to send and read.
 create or replace function api.messages_thread_data(p_user int, p_mailbox int, p_uids int4multirange,
                                                     p_search jsonb default null,
                                                     p_algorithm text default 'REFERENCES')
@@ -113,14 +191,11 @@ begin
   end if;
   return query execute
     'select mm.uid, '
-    || case when v_alg = 'ORDEREDSUBJECT' then 'null::text, null::text, '
-            else 'msg.message_id, case when msg.refs <> ''{}'' then array_to_string(msg.refs, '' '') '
-                 || 'else msg.in_reply_to[1] end, ' end
-    || 'msg.base_subject, '
-    || case when v_alg = 'REFERENCES' then 'case when msg.subject is distinct from msg.base_subject then msg.subject end, '
-            else 'null::text, ' end
-    || '(extract(epoch from coalesce(msg.sent_date, mm.internaldate)) * 1000)::bigint from '
-    || mail.sort_source_sql(p_uids, p_search)
+    || case when v_alg = 'ORDEREDSUBJECT' then 'null::text, null::text, ' else 'tk.message_id, tk.refs, ' end
+    || 'tk.base_subject, '
+    || case when v_alg = 'REFERENCES' then 'tk.subject, ' else 'null::text, ' end
+    || '(extract(epoch from mm.sort_date) * 1000)::bigint from '
+    || mail.sort_source_sql(p_uids, p_search, false, ' join mail.message_keys tk on tk.message = mm.message')
     || ' order by mm.uid'
     using p_mailbox, p_uids;
 end $$;

@@ -204,7 +204,8 @@ exception
     perform mail.fail('AXBAD', 'malformed search term: ' || p_term::text);
 end $$;
 
--- Does a message (live: p_deleted_at and p_reason null; or expunged) match a search?
+-- Does a message (live: p_deleted_at and p_reason null; or expunged) match a search? Texts are
+-- compared case-insensitively with Unicode case mapping, as IMAP SEARCH does (mail.folded).
 create or replace function mail.selector_match(p_term jsonb, p_uid int, p_internaldate timestamptz,
                                                p_deleted_at timestamptz, p_reason text, m mail.messages)
 returns boolean language plpgsql stable as $$
@@ -231,12 +232,12 @@ begin
       return false;
     when 'not' then return not mail.selector_match(p_term->'term', p_uid, p_internaldate, p_deleted_at, p_reason, m);
     when 'uid' then return p_uid <@ (p_term->>'set')::int4multirange;
-    when 'from' then return strpos(lower(m.from_text), lower(p_term->>'text')) > 0;
-    when 'to' then return strpos(lower(m.to_text), lower(p_term->>'text')) > 0;
-    when 'cc' then return strpos(lower(m.cc_text), lower(p_term->>'text')) > 0;
-    when 'subject' then return strpos(lower(coalesce(m.subject, '')), lower(p_term->>'text')) > 0;
-    when 'body' then return strpos(lower(m.body_text), lower(p_term->>'text')) > 0;
-    when 'reason' then return strpos(lower(coalesce(p_reason, '')), lower(p_term->>'text')) > 0;
+    when 'from' then return strpos(mail.folded(m.from_text), mail.folded(p_term->>'text')) > 0;
+    when 'to' then return strpos(mail.folded(m.to_text), mail.folded(p_term->>'text')) > 0;
+    when 'cc' then return strpos(mail.folded(m.cc_text), mail.folded(p_term->>'text')) > 0;
+    when 'subject' then return strpos(mail.folded(coalesce(m.subject, '')), mail.folded(p_term->>'text')) > 0;
+    when 'body' then return strpos(mail.folded(m.body_text), mail.folded(p_term->>'text')) > 0;
+    when 'reason' then return strpos(mail.folded(coalesce(p_reason, '')), mail.folded(p_term->>'text')) > 0;
     when 'since' then return p_internaldate >= v_day;
     when 'before' then return p_internaldate < v_day;
     when 'on' then return p_internaldate >= v_day and p_internaldate < v_day + interval '1 day';
@@ -608,7 +609,7 @@ comment on function admin.undelete(text, text, jsonb, boolean) is
 -- ---------------------------------------------------------------------------------------------
 -- Index tuning (aox tune database). Optional indexes trade write speed for read speed. Levels:
 -- mostly-writing (0) has none; mostly-reading (1) adds sort keys, flag searches and threading;
--- advanced-reading (2) adds pg_trgm indexes for substring SEARCH on text (used by LIKE/ILIKE).
+-- advanced-reading (2) adds pg_trgm indexes for substring SEARCH on the folded text (used by LIKE).
 
 create or replace function mail.tune_indexes()
 returns table (name text, level int, definition text, description text)
@@ -617,8 +618,9 @@ language sql stable as $$
     select n.nspname from pg_catalog.pg_extension e join pg_catalog.pg_namespace n on n.oid = e.extnamespace
      where e.extname = 'pg_trgm'
   ), ix(name, level, tbl, body, description) as (values
-    ('tune_messages_sent_date', 1, 'messages', 'using btree (sent_date)', 'SORT DATE, SEARCH SENTSINCE/SENTBEFORE'),
-    ('tune_messages_base_subject', 1, 'messages', 'using btree (base_subject)', 'SORT SUBJECT, THREAD REFERENCES/ORDEREDSUBJECT'),
+    ('tune_mailbox_messages_sort_date', 1, 'mailbox_messages', 'using btree (mailbox, sort_date, uid)', 'SORT DATE'),
+    ('tune_mailbox_messages_sort_subject', 1, 'mailbox_messages', 'using btree (mailbox, sort_subject, uid)', 'SORT SUBJECT'),
+    ('tune_mailbox_messages_sent_day', 1, 'mailbox_messages', 'using btree (mailbox, sent_day)', 'SEARCH SENTBEFORE/SENTON/SENTSINCE'),
     ('tune_messages_sort_from', 1, 'messages', 'using btree (sort_from)', 'SORT FROM'),
     ('tune_messages_sort_to', 1, 'messages', 'using btree (sort_to)', 'SORT TO'),
     ('tune_messages_sort_cc', 1, 'messages', 'using btree (sort_cc)', 'SORT CC'),
@@ -631,12 +633,14 @@ language sql stable as $$
     ('tune_mailbox_messages_deleted', 1, 'mailbox_messages', 'using btree (mailbox, uid) where deleted', 'SEARCH DELETED, EXPUNGE'),
     ('tune_mailbox_messages_keywords', 1, 'mailbox_messages', 'using gin (keywords)', 'SEARCH KEYWORD'),
     ('tune_mailbox_messages_size', 1, 'mailbox_messages', 'using btree (mailbox, size)', 'SORT SIZE, SEARCH LARGER/SMALLER'),
-    ('tune_messages_trgm_subject', 2, 'messages', 'using gin (subject %I.gin_trgm_ops)', 'SEARCH SUBJECT substring'),
-    ('tune_messages_trgm_from', 2, 'messages', 'using gin (from_text %I.gin_trgm_ops)', 'SEARCH FROM substring'),
-    ('tune_messages_trgm_to', 2, 'messages', 'using gin (to_text %I.gin_trgm_ops)', 'SEARCH TO substring'),
-    ('tune_messages_trgm_cc', 2, 'messages', 'using gin (cc_text %I.gin_trgm_ops)', 'SEARCH CC substring'),
-    ('tune_messages_trgm_bcc', 2, 'messages', 'using gin (bcc_text %I.gin_trgm_ops)', 'SEARCH BCC substring'),
-    ('tune_messages_trgm_body', 2, 'messages', 'using gin (body_text %I.gin_trgm_ops)', 'SEARCH BODY/TEXT substring')
+    -- the trigram indexes are on the folded text the searches compare (mail.folded, 45_imap.sql)
+    ('tune_messages_trgm_subject', 2, 'messages', 'using gin (mail.folded(subject) %I.gin_trgm_ops)', 'SEARCH SUBJECT substring'),
+    ('tune_messages_trgm_from', 2, 'messages', 'using gin (mail.folded(from_text) %I.gin_trgm_ops)', 'SEARCH FROM substring'),
+    ('tune_messages_trgm_to', 2, 'messages', 'using gin (mail.folded(to_text) %I.gin_trgm_ops)', 'SEARCH TO substring'),
+    ('tune_messages_trgm_cc', 2, 'messages', 'using gin (mail.folded(cc_text) %I.gin_trgm_ops)', 'SEARCH CC substring'),
+    ('tune_messages_trgm_bcc', 2, 'messages', 'using gin (mail.folded(bcc_text) %I.gin_trgm_ops)', 'SEARCH BCC substring'),
+    ('tune_messages_trgm_body', 2, 'messages', 'using gin (mail.folded(body_text) %I.gin_trgm_ops)', 'SEARCH BODY/TEXT substring'),
+    ('tune_messages_trgm_headers', 2, 'messages', 'using gin (mail.folded(mail.headers_text(headers)) %I.gin_trgm_ops)', 'SEARCH TEXT substring (header fields)')
   )
   select ix.name, ix.level,
          format('index %I on mail.%I ', ix.name, ix.tbl) ||
@@ -765,8 +769,10 @@ begin
       envelope = i.meta->'envelope', body = i.meta->'body', bodystructure = i.meta->'bodystructure',
       parts = i.meta->'parts', headers = i.meta->'headers',
       subject = i.meta->>'subject', base_subject = coalesce(i.meta->>'baseSubject', ''),
-      from_text = coalesce(i.meta->>'fromText', ''), to_text = coalesce(i.meta->>'toText', ''),
-      cc_text = coalesce(i.meta->>'ccText', ''), bcc_text = coalesce(i.meta->>'bccText', ''),
+      from_text = mail.address_search_text(i.meta->>'fromText', i.meta->'envelope'->2),
+      to_text = mail.address_search_text(i.meta->>'toText', i.meta->'envelope'->5),
+      cc_text = mail.address_search_text(i.meta->>'ccText', i.meta->'envelope'->6),
+      bcc_text = mail.address_search_text(i.meta->>'bccText', i.meta->'envelope'->7),
       sort_from = coalesce(i.meta->>'sortFrom', ''), sort_to = coalesce(i.meta->>'sortTo', ''),
       sort_cc = coalesce(i.meta->>'sortCc', ''),
       display_from = coalesce(i.meta->>'displayFrom', ''), display_to = coalesce(i.meta->>'displayTo', ''),

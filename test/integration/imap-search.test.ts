@@ -80,6 +80,11 @@ describe('imap search', () => {
     assert.equal(await search('HEADER X-Priority 1'), '1');
     assert.equal(await search('HEADER X-Priority ""'), '1');
     assert.equal(await search('CHARSET UTF-8 BODY {5+}\r\nköln'), '3');
+    // case-insensitive beyond ASCII (RFC 3501 §6.4.4): Ü matches ü, Ö matches ö
+    assert.equal(await search('CHARSET UTF-8 SUBJECT {7+}\r\nGRÜßE'), '3');
+    assert.equal(await search('CHARSET UTF-8 TEXT {7+}\r\nSCHÖNE'), '3');
+    assert.equal(await search('CHARSET UTF-8 BODY {5+}\r\nKÖLN'), '3');
+    assert.equal(await search('SUBJECT ""'), '1 2 3 4');
     const latin1 = await c.exec(Buffer.concat([Buffer.from('UID SEARCH CHARSET ISO-8859-1 BODY {4+}\r\n'), Buffer.from([0x4b, 0xf6, 0x6c, 0x6e])]));
     assert.deepEqual(latin1.untagged, ['* SEARCH 3']);
     const bad = await c.exec('SEARCH CHARSET X-NOSUCH BODY x');

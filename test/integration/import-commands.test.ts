@@ -180,13 +180,13 @@ describe('integration: aox import, vacuum, undelete, retention, tune and reparse
   describe('tune database and reparse', () => {
     it('builds and drops the optional indexes', async () => {
       const dry = ok(await run('tune', 'database', '-n', 'advanced-reading')).stdout;
-      assert.match(dry, /^create index concurrently if not exists tune_messages_trgm_body on mail\.messages using gin \(body_text public\.gin_trgm_ops\);$/m);
+      assert.match(dry, /^create index concurrently if not exists tune_messages_trgm_body on mail\.messages using gin \(mail\.folded\(body_text\) public\.gin_trgm_ops\);$/m);
       const r = ok(await run('tune', 'database', 'mostly-reading'));
       assert.match(r.stdout, /tuned for mostly-reading: \d+ indexes built, 0 dropped/);
       assert.match(r.stderr, /\[1\/\d+\] create tune_/);
       assert.match(ok(await run('tune', 'database', 'mostly-reading')).stdout, /already tuned for mostly-reading/);
       const status = ok(await run('tune', 'database', '--status')).stdout;
-      assert.match(status, /tune_messages_base_subject\s+mostly-reading\s+present/);
+      assert.match(status, /tune_mailbox_messages_sort_subject\s+mostly-reading\s+present/);
       assert.match(status, /tune_messages_trgm_body\s+advanced-reading\s+absent/);
       assert.match(ok(await run('tune', 'database', 'mostly-writing')).stdout, /0 indexes built, \d+ dropped/);
       const n = await one(`select count(*)::int as n from pg_indexes where schemaname = 'mail' and indexname like 'tune%'`);

@@ -26,7 +26,7 @@ describe('sql: admin.tune_plan and admin.tune', () => {
     assert.ok(reading.every((s) => s.action === 'create' && s.statement.startsWith('create index concurrently if not exists tune_')));
     await runPlan('mostly-reading');
     const afterReading = await present();
-    assert.ok(afterReading.includes('tune_messages_base_subject'));
+    assert.ok(afterReading.includes('tune_mailbox_messages_sort_subject'));
     assert.ok(afterReading.includes('tune_mailbox_messages_flagged'));
     assert.ok(!afterReading.some((n) => n.includes('trgm')));
     assert.deepEqual(await plan('mostly-reading'), [], 'a second run has nothing to do');
@@ -35,13 +35,22 @@ describe('sql: admin.tune_plan and admin.tune', () => {
     assert.ok(advanced.length >= 5 && advanced.every((s) => s.index_name.includes('trgm')));
     await runPlan('advanced-reading');
     assert.ok((await present()).includes('tune_messages_trgm_body'));
-    // substring search can now use the trigram index
+    // the conditions SEARCH compiles (folded text, mail.search_sql) can now use the trigram indexes
     const client = await db.admin.connect();
     try {
       await client.query('set enable_seqscan = off');
-      const explain = (await client.query(`explain select id from mail.messages where body_text ilike '%needle%'`)).rows
-        .map((r) => r['QUERY PLAN']).join('\n');
-      assert.match(explain, /tune_messages_trgm_body/);
+      const planOf = async (field: string) => {
+        const cond = (await client.query<{ c: string }>('select mail.search_sql($1) as c',
+          [JSON.stringify({ type: 'string', field, value: 'NeedLe' })])).rows[0].c;
+        return (await client.query(`explain select msg.id from mail.messages msg where ${cond}`)).rows
+          .map((r) => r['QUERY PLAN']).join('\n');
+      };
+      assert.match(await planOf('body'), /tune_messages_trgm_body/);
+      assert.match(await planOf('from'), /tune_messages_trgm_from/);
+      assert.match(await planOf('subject'), /tune_messages_trgm_subject/);
+      const text = await planOf('text');
+      assert.match(text, /tune_messages_trgm_body/);
+      assert.match(text, /tune_messages_trgm_headers/);
     } finally {
       client.release();
     }

@@ -15,7 +15,7 @@ describe('sql: admin.undelete', () => {
     await addMessages(db.admin, inbox, [
       { subject: 'alpha', from: 'Alice <alice@example.org>', date: new Date('2020-01-01T10:00:00Z'), flags: ['\\Seen', '$Work'] },
       { subject: 'beta', from: 'Bob <bob@example.org>', date: new Date('2020-02-01T10:00:00Z'), flags: ['\\Flagged', '\\Deleted'] },
-      { subject: 'gamma', from: 'alice@example.org', date: new Date('2020-03-01T10:00:00Z'), body: 'The Minutes of the meeting' },
+      { subject: 'gamma', from: 'alice@example.org', date: new Date('2020-03-01T10:00:00Z'), body: 'The Minutes of the Über meeting' },
       { subject: 'delta', from: 'Carol <carol@example.org>', date: new Date('2020-04-01T10:00:00Z') },
       { subject: 'epsilon', from: 'Dave <dave@example.org>', date: new Date('2020-05-01T10:00:00Z') },
     ]);
@@ -71,6 +71,7 @@ describe('sql: admin.undelete', () => {
     assert.deepEqual(await uids({ op: 'or', terms: [{ op: 'subject', text: 'alpha' }, { op: 'uid', set: '{[4,5)}' }] }), [1, 4]);
     assert.deepEqual(await uids({ op: 'reason', text: 'expunged' }), [1, 2, 3, 4]);
     assert.deepEqual(await uids({ op: 'body', text: 'minutes OF' }), [3]);
+    assert.deepEqual(await uids({ op: 'body', text: 'über' }), [3]);   // Unicode case mapping, as IMAP SEARCH
     await assert.rejects(uids({ op: 'bogus' }), (e: { code?: string }) => e.code === 'AXBAD');
   });
 

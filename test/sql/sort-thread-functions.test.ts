@@ -65,8 +65,9 @@ describe('sql: SORT and THREAD data', () => {
   after(async () => { await db.drop(); });
 
   const sort = async (keys: string[], uids: string | null = null, search: object | null = null, user = alice) =>
-    (await db.api.query<{ uid: number }>('select uid from api.messages_sort($1, $2, $3, $4, $5)',
-      [user.id, alice.inbox, uids, keys, search === null ? null : JSON.stringify(search)])).rows.map((r) => r.uid);
+    (await db.api.query<{ uids: string }>('select uids from api.messages_sort($1, $2, $3, $4, $5)',
+      [user.id, alice.inbox, uids, keys, search === null ? null : JSON.stringify(search)])).rows
+      .flatMap((r) => (r.uids === '' ? [] : r.uids.split(' ').map(Number)));
 
   it('sorts by ARRIVAL (INTERNALDATE) and REVERSE ARRIVAL', async () => {
     assert.deepEqual(await sort(['ARRIVAL']), [3, 4, 5, 2, 1]);
@@ -126,9 +127,43 @@ describe('sql: SORT and THREAD data', () => {
     assert.deepEqual(await sort(['ARRIVAL'], multirange([[100, 200]])), []);
   });
 
-  it('returns the modseq of each message', async () => {
-    const r = await db.api.query('select uid, modseq from api.messages_sort($1, $2, null, $3)', [alice.id, alice.inbox, ['ARRIVAL']]);
-    for (const row of r.rows) assert.ok(Number(row.modseq) > 0);
+  it('returns the UIDs as one space-separated text with the highest modseq among them', async () => {
+    const q = (uids: string | null) => db.api.query('select uids, modseq from api.messages_sort($1, $2, $3, $4)',
+      [alice.id, alice.inbox, uids, ['ARRIVAL']]);
+    const all = await q(null);
+    assert.equal(all.rows.length, 1);
+    assert.equal(all.rows[0].uids, '3 4 5 2 1');
+    const top = await db.admin.query('select max(modseq) as m from mail.mailbox_messages where mailbox = $1', [alice.inbox]);
+    assert.equal(Number(all.rows[0].modseq), Number(top.rows[0].m));
+    await db.admin.query('update mail.mailbox_messages set modseq = modseq + 100 where mailbox = $1 and uid = 5', [alice.inbox]);
+    assert.equal(Number((await q(multirange([[5, 5]]))).rows[0].modseq), Number(top.rows[0].m) + 100);
+    assert.equal(Number((await q(null)).rows[0].modseq), Number(top.rows[0].m) + 100);
+    assert.deepEqual((await q(multirange([[100, 200]]))).rows, [{ uids: '', modseq: null }]);
+  });
+
+  it('keeps the DATE and SUBJECT keys copied into the mailbox rows in step with the message', async () => {
+    const copies = (await db.admin.query<{ id: number }>(`select mail.create_mailbox($1, 'Copies', null) as id`, [alice.id])).rows[0].id;
+    await db.api.query('select * from api.messages_copy($1, $2, $3, $4, false, false)', [alice.id, alice.inbox, multirange([[1, 5]]), 'Copies']);
+    const sortIn = async (box: number, key: string) => (await db.api.query<{ uids: string }>(
+      'select uids from api.messages_sort($1, $2, null, $3)', [alice.id, box, [key]])).rows[0].uids;
+    assert.equal(await sortIn(copies, 'SUBJECT'), await sortIn(alice.inbox, 'SUBJECT'));
+    assert.equal(await sortIn(copies, 'DATE'), await sortIn(alice.inbox, 'DATE'));
+    // a reparse that gives message 3 a new subject and date moves it in every mailbox holding it
+    const id = (await db.admin.query<{ message: number }>('select message from mail.mailbox_messages where mailbox = $1 and uid = 3',
+      [alice.inbox])).rows[0].message;
+    const meta = messageMeta(parseMessage(raw({ from: 'bob@example.com', subject: 'Aardvark', date: 'Sat, 1 Jan 2000 00:00:00 +0000', arrival: '' })));
+    await db.admin.query('select admin.messages_reparsed($1, $2::jsonb[])', [[id], [JSON.stringify(meta)]]);
+    for (const box of [alice.inbox, copies]) {
+      assert.equal((await sortIn(box, 'SUBJECT')).split(' ')[0], '3');
+      assert.equal((await sortIn(box, 'DATE')).split(' ')[0], '3');
+    }
+    // and THREAD's narrow copy of the message's keys follows too
+    const thread = await db.api.query('select uid, base_subject, sent_date from api.messages_thread_data($1, $2, $3)',
+      [alice.id, copies, multirange([[3, 3]])]);
+    assert.deepEqual(thread.rows.map((r) => [r.uid, r.base_subject, Number(r.sent_date)]), [[3, 'Aardvark', Date.parse('2000-01-01T00:00:00Z')]]);
+    const sent = await db.api.query('select * from api.messages_search($1, $2, $3)',
+      [alice.id, copies, JSON.stringify({ type: 'sentdate', op: 'before', date: '2001-01-01' })]);
+    assert.deepEqual(sent.rows.map((r) => [r.lo, r.hi]), [[3, 3]]);
   });
 
   it('refuses unknown keys and empty key lists (AXBAD), and never splices key text into SQL', async () => {

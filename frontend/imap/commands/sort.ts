@@ -15,6 +15,21 @@ const decoders = {
   charsetDecoder: (name: string) => (iconv.encodingExists(name) ? (b: Buffer) => iconv.decode(b, name) : null),
 };
 
+/** api.messages_sort's one row: the UIDs in sort order, space-separated, and their highest modseq. */
+interface SortResult extends Record<string, unknown> {
+  uids: string;
+  modseq: number | null;
+}
+
+/** The UIDs of api.messages_sort's text ("" for none). */
+export function uidsOf(text: string): number[] {
+  if (text === '') return [];
+  const parts = text.split(' ');
+  const out = new Array<number>(parts.length);
+  for (let i = 0; i < parts.length; i++) out[i] = Number(parts[i]);
+  return out;
+}
+
 /** Numbers per piece of a long `* SORT` line, so a huge result streams with back-pressure. */
 const PIECE = 8192;
 
@@ -88,17 +103,18 @@ function makeSort(byUid: boolean) {
       const usesModseq = searchUsesModseq(program.key);
       if (usesModseq) s.enableCondstore();
       const view = box.map.allUids();
-      const rows = view.isEmpty ? [] : await s.ctx.db.call<{ uid: number; modseq: number }>('messages_sort',
+      const [sorted] = view.isEmpty ? [] : await s.ctx.db.call<SortResult>('messages_sort',
         s.userId, box.id, view.toPgMultirange(), criteria.map((k) => (k.reverse ? 'REVERSE ' : '') + k.key),
         JSON.stringify(searchKeyJson(program.key, box)));
-      const numbers = rows.map((r) => (byUid ? r.uid : box.map.msnOf(r.uid)));
-      const modseq = usesModseq && rows.length > 0 ? rows.reduce((m, r) => Math.max(m, Number(r.modseq)), 0) : null;
+      const uids = uidsOf(sorted?.uids ?? '');
+      const numbers = byUid ? uids : uids.map((uid) => box.map.msnOf(uid));
+      const modseq = usesModseq && uids.length > 0 && sorted?.modseq != null ? Number(sorted.modseq) : null;
       let scores: number[] | null = null;
       if (options?.relevancy) {
         const found = await s.ctx.db.call<{ uid: number; score: number }>('messages_relevancy', s.userId, box.id,
           view.toPgMultirange(), JSON.stringify(searchKeyJson(program.key, box)));
         const byUidScore = new Map(found.map((r) => [r.uid, r.score]));
-        scores = rows.map((r) => byUidScore.get(r.uid) ?? 1);
+        scores = uids.map((uid) => byUidScore.get(uid) ?? 1);
       }
       if (options) await esort(s, tag, byUid, options, numbers, modseq, scores);
       else await plainSort(s, numbers, modseq);

@@ -62,7 +62,7 @@ export class FlagValues {
   constructor(private readonly box: SelectedMailbox) {}
 
   of(uid: number, bits: number, keywords: readonly string[] | null): ResponseValue[] {
-    const recent = this.box.recent.contains(uid);
+    const recent = this.box.showsRecent(uid);
     if (keywords === null) {
       const key = bits | (recent ? 32 : 0);
       let v = this.plain[key];

@@ -169,8 +169,13 @@ export class SelectedMailbox {
   /** FLAGS of a message as the client sees them: stored flags plus \Recent (IMAP4rev1 only). */
   flagsOf(uid: number, stored: readonly string[]): ResponseValue[] {
     const out: ResponseValue[] = stored.map((f) => atom(f));
-    if (!this.session.rev2 && this.recent.contains(uid)) out.push(atom('\\Recent'));
+    if (this.showsRecent(uid)) out.push(atom('\\Recent'));
     return out;
+  }
+
+  /** Does FLAGS show \Recent for this message? Never in IMAP4rev2 (RFC 9051 Appendix E). */
+  showsRecent(uid: number): boolean {
+    return !this.session.rev2 && this.recent.contains(uid);
   }
 
   // ---- own changes ----

@@ -40,12 +40,17 @@ export class SearchUpdates {
     return this.live.size;
   }
 
+  /** A search with this tag is live (RFC 5267 §4.3: UPDATE reusing its tag is a BAD). */
+  has(tag: string): boolean {
+    return this.live.has(tag);
+  }
+
   /**
-   * Starts keeping a result current. A tag already live is replaced (the client reused it); false
-   * when the session has MAX_SEARCH_UPDATES live already (the caller says NOUPDATE).
+   * Starts keeping a result current; false when the session has MAX_SEARCH_UPDATES live already
+   * (the caller says NOUPDATE).
    */
   start(tag: string, byUid: boolean, key: Json, result: SequenceSet): boolean {
-    if (!this.live.has(tag) && this.live.size >= MAX_SEARCH_UPDATES) return false;
+    if (this.live.size >= MAX_SEARCH_UPDATES) return false;
     this.live.set(tag, { byUid, key, result });
     return true;
   }

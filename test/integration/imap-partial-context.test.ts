@@ -227,11 +227,22 @@ describe('imap PARTIAL and CONTEXT=SEARCH', () => {
       await ok(c, 'NOOP');
     });
 
-    it('CANCELUPDATE of a tag that is not live is a BAD; results end with the selection', async () => {
-      assert.equal((await c.exec('CANCELUPDATE "nosuch"')).status, 'BAD');
+    it('CANCELUPDATE of a tag that is not live is a NO; results end with the selection', async () => {
+      assert.equal((await c.exec('CANCELUPDATE "nosuch"')).status, 'NO');
+      assert.equal((await c.exec('CANCELUPDATE')).status, 'BAD');
       const start = await ok(c, 'UID SEARCH RETURN (UPDATE) ALL');
       await ok(c, 'SELECT INBOX');
-      assert.equal((await c.exec(`CANCELUPDATE "${start.tag}"`)).status, 'BAD');
+      assert.equal((await c.exec(`CANCELUPDATE "${start.tag}"`)).status, 'NO');
+    });
+
+    it('refuses UPDATE under the tag of a live search (RFC 5267 §4.3), not a plain search', async () => {
+      c.write('T1 UID SEARCH RETURN (UPDATE) FLAGGED\r\n');
+      assert.equal((await c.result('T1')).status, 'OK');
+      c.write('T1 UID SEARCH RETURN (UPDATE) ALL\r\n');
+      assert.equal((await c.result('T1')).status, 'BAD');
+      c.write('T1 UID SEARCH RETURN (COUNT) ALL\r\n');
+      assert.equal((await c.result('T1')).status, 'OK');
+      await ok(c, 'CANCELUPDATE "T1"');
     });
 
     it('refuses more live searches than the limit with NOUPDATE, and still answers the search', async () => {

@@ -99,6 +99,8 @@ function makeSearch(byUid: boolean) {
         box.saved = SequenceSet.EMPTY;
         throw error ?? new Error('no search program');
       }
+      // RFC 5267 §4.3: updates are told apart by tag, so a live one's tag may not start another
+      if (options?.update && box.searchUpdates.has(tag)) throw bad('Tag reuse: a search with this tag is kept up to date');
       // RFC 6203 §4: RELEVANCY MUST NOT be used without a FUZZY key
       if (options?.relevancy && !searchUsesFuzzy(program.key)) throw bad('RELEVANCY needs a FUZZY search key');
       if (!options?.save) return run(s, tag, byUid, options, program);

@@ -322,3 +322,64 @@ begin
 end $$;
 comment on function api.messages_relevancy(int, int, int4multirange, jsonb) is
   'SEARCH=FUZZY (RFC 6203 §4): relevancy scores 1-100 of the matching messages among p_uids, by pg_trgm word similarity.';
+
+-- The FROM/WHERE part of a search statement over mm (and msg when the condition needs it), for
+-- the mailbox $1 and, when p_within, only the UIDs of the multirange $2 (one index range scan over
+-- its span, mail.uid_in).
+create or replace function mail.search_source_sql(p_cond text, p_within boolean) returns text
+language sql immutable as $$
+  select 'mail.mailbox_messages mm'
+         || case when position('msg.' in p_cond) > 0 then ' join mail.messages msg on msg.id = mm.message' else '' end
+         || ' where mm.mailbox = $1'
+         || case when p_within then ' and mail.uid_in(mm.uid, $2)' else '' end
+         || ' and ' || p_cond
+$$;
+
+-- A page of a SEARCH result (RFC 9394 §3.1 PARTIAL), or the part of it among some UIDs (RFC 5267
+-- §4.3 CONTEXT=SEARCH updates re-evaluate only the messages that changed): the matching UIDs of
+-- p_uids (null: the whole mailbox) as runs with their highest modseq. p_first and p_last are
+-- 1-based positions in the result in UID order, both positive (counted from the lowest UID) or
+-- both negative (-1 is the highest), |p_first| <= |p_last|; null for the whole result. The page is
+-- cut by ORDER BY/OFFSET/LIMIT in the statement, so the page of a million-message result is a
+-- short walk down the (mailbox, uid) index from the end it counts from, and only the page leaves
+-- the database.
+create or replace function api.messages_search_page(p_user int, p_mailbox int, p_key jsonb,
+                                                    p_uids int4multirange, p_first int, p_last int)
+returns table (lo int, hi int, modseq bigint)
+language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_page text := '';
+begin
+  perform mail.require_right(p_user, p_mailbox, 'r');
+  if (p_first is null) <> (p_last is null) or p_first = 0 or p_last = 0 or sign(p_first) <> sign(p_last)
+     or abs(p_first) > abs(p_last) then
+    perform mail.fail('AXBAD', 'invalid partial range');
+  end if;
+  if p_first is not null then
+    v_page := format(' order by mm.uid %s offset %s limit %s',
+                     case when p_first > 0 then 'asc' else 'desc' end,
+                     abs(p_first) - 1, abs(p_last) - abs(p_first) + 1);
+  end if;
+  return query execute format(
+    'select min(x.uid), max(x.uid), max(x.modseq) from (
+       select p.uid, p.modseq, p.uid - row_number() over (order by p.uid) as grp
+         from (select mm.uid, mm.modseq from %s%s) p) x
+     group by x.grp order by 1',
+    mail.search_source_sql(mail.search_sql(p_key), p_uids is not null), v_page) using p_mailbox, p_uids;
+end $$;
+comment on function api.messages_search_page(int, int, jsonb, int4multirange, int, int) is
+  'SEARCH among some UIDs and/or one page of the result (RFC 9394 PARTIAL, RFC 5267 CONTEXT=SEARCH updates): matching UIDs as runs, cut in the statement.';
+
+-- What ESEARCH reports of a whole result next to a PARTIAL page (RFC 4731 COUNT/MIN/MAX, RFC 7162
+-- §3.1.5 MODSEQ): the number of matching messages of p_uids (null: all), the lowest and highest
+-- matching UID and the highest modseq, in one aggregate without shipping the result.
+create or replace function api.messages_search_summary(p_user int, p_mailbox int, p_key jsonb, p_uids int4multirange)
+returns table (total bigint, min_uid int, max_uid int, modseq bigint)
+language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+begin
+  perform mail.require_right(p_user, p_mailbox, 'r');
+  return query execute format('select count(*), min(mm.uid), max(mm.uid), max(mm.modseq) from %s',
+    mail.search_source_sql(mail.search_sql(p_key), p_uids is not null)) using p_mailbox, p_uids;
+end $$;
+comment on function api.messages_search_summary(int, int, jsonb, int4multirange) is
+  'COUNT, MIN, MAX and highest MODSEQ of a SEARCH result (RFC 4731, RFC 7162 §3.1.5) without returning it, for PARTIAL (RFC 9394).';

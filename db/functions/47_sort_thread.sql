@@ -127,6 +127,31 @@ begin
          || case when v_cond is null then '' else ' and ' || v_cond end;
 end $$;
 
+-- The ORDER BY list of a SORT: one criterion per element of p_keys ("DATE", "REVERSE SUBJECT"),
+-- then the UID (RFC 5256 §3: the implicit last key is the sequence number, never reversed). With
+-- p_backwards every direction is flipped, so the list orders the same messages exactly from the
+-- other end (nulls included: asc puts them last, desc first), for a PARTIAL page counted from the
+-- end (RFC 9394).
+create or replace function mail.sort_order_sql(p_keys text[], p_search jsonb, p_backwards boolean default false)
+returns text
+language plpgsql stable as $$
+declare
+  v_order text;
+begin
+  if coalesce(cardinality(p_keys), 0) = 0 then
+    perform mail.fail('AXBAD', 'SORT needs at least one sort key');
+  end if;
+  -- RELEVANCY (RFC 6203 §6): highest score first; it needs the search key, so it is built here
+  select string_agg(case when upper(k) in ('RELEVANCY', 'REVERSE RELEVANCY')
+                         then mail.search_score_sql(coalesce(p_search, '{}'))
+                              || case when (upper(k) = 'RELEVANCY') <> p_backwards then ' desc' else ' asc' end
+                         when p_backwards and upper(k) like 'REVERSE %' then mail.sort_key_sql(substr(k, 9))
+                         when p_backwards then mail.sort_key_sql('REVERSE ' || k)
+                         else mail.sort_key_sql(k) end, ', ' order by o) into v_order
+    from unnest(p_keys) with ordinality as x(k, o);
+  return v_order || case when p_backwards then ', mm.uid desc' else ', mm.uid' end;
+end $$;
+
 -- SORT / UID SORT (RFC 5256 §3, RFC 5957, RFC 5267 ESORT): the UIDs of the messages in p_uids
 -- (null: all) that match p_search (the JSON search key of api.messages_search; null: all), in the
 -- order of p_keys, one criterion per element, each a sort key optionally preceded by "REVERSE ".
@@ -143,23 +168,42 @@ declare
   v_order text;
 begin
   perform mail.require_right(p_user, p_mailbox, 'r');
-  if coalesce(cardinality(p_keys), 0) = 0 then
-    perform mail.fail('AXBAD', 'SORT needs at least one sort key');
-  end if;
-  -- RELEVANCY (RFC 6203 §6): highest score first; it needs the search key, so it is built here
-  select string_agg(case upper(k)
-                      when 'RELEVANCY' then mail.search_score_sql(coalesce(p_search, '{}')) || ' desc'
-                      when 'REVERSE RELEVANCY' then mail.search_score_sql(coalesce(p_search, '{}')) || ' asc'
-                      else mail.sort_key_sql(k) end, ', ' order by o) into v_order
-    from unnest(p_keys) with ordinality as x(k, o);
+  v_order := mail.sort_order_sql(p_keys, p_search);
   return query execute
-    'select coalesce(string_agg(mm.uid::text, '' '' order by ' || v_order || ', mm.uid), ''''), '
+    'select coalesce(string_agg(mm.uid::text, '' '' order by ' || v_order || '), ''''), '
     || 'max(mm.modseq) from '
     || mail.sort_source_sql(p_uids, p_search, position('msg.' in v_order) > 0)
     using p_mailbox, p_uids;
 end $$;
 comment on function api.messages_sort(int, int, int4multirange, text[], jsonb) is
   'SORT (RFC 5256 §3, RFC 5957 DISPLAYFROM/DISPLAYTO, RFC 5267 ESORT): matching UIDs in sort order (ties in UID order) as one space-separated text, with their highest modseq (RFC 7162 §3.1.5); one statement.';
+
+-- One page of a SORT result (RFC 9394 / RFC 5267 §4.4 PARTIAL with ESORT): the messages at
+-- positions p_first..p_last of api.messages_sort's order, both positive (1 is the first in sort
+-- order) or both negative (-1 is the last), |p_first| <= |p_last|. A negative page is read with
+-- every direction flipped, so it comes back last-first: row 1 is position p_first. The statement
+-- cuts the page (ORDER BY/OFFSET/LIMIT, a top-N sort), so only the page leaves the database.
+create or replace function api.messages_sort_page(p_user int, p_mailbox int, p_uids int4multirange,
+                                                  p_keys text[], p_search jsonb, p_first int, p_last int)
+returns table (uid int, modseq bigint)
+language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_order text;
+begin
+  perform mail.require_right(p_user, p_mailbox, 'r');
+  if p_first is null or p_last is null or p_first = 0 or p_last = 0 or sign(p_first) <> sign(p_last)
+     or abs(p_first) > abs(p_last) then
+    perform mail.fail('AXBAD', 'invalid partial range');
+  end if;
+  v_order := mail.sort_order_sql(p_keys, p_search, p_first < 0);
+  return query execute
+    'select mm.uid, mm.modseq from ' || mail.sort_source_sql(p_uids, p_search, position('msg.' in v_order) > 0)
+    || ' order by ' || v_order
+    || format(' offset %s limit %s', abs(p_first) - 1, abs(p_last) - abs(p_first) + 1)
+    using p_mailbox, p_uids;
+end $$;
+comment on function api.messages_sort_page(int, int, int4multirange, text[], jsonb, int, int) is
+  'SORT RETURN (PARTIAL a:b) (RFC 9394, RFC 5267 ESORT): the messages at positions a..b of the sort order (negative: from the end, returned last-first), cut in the statement.';
 
 -- THREAD / UID THREAD (RFC 5256 §4, draft-ietf-morg-inthread): what the threading algorithms need
 -- of each message in p_uids (null: all) that matches p_search, in UID order, and nothing more, in

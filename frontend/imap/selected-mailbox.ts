@@ -11,6 +11,7 @@ import { atom, Code, type ResponseValue, type ResponseWriter } from './compiler.
 import { bad } from './command.ts';
 import { streamFetch } from './fetch-stream.ts';
 import { MsnMap } from './msn-map.ts';
+import { removeFrom, SearchUpdates } from './search-updates.ts';
 import { SequenceSet, type SequenceSetSpec } from './seqset.ts';
 import { sessionTiming, type Session } from './session.ts';
 
@@ -52,6 +53,8 @@ export class SelectedMailbox {
   readonly row: SelectRow;
   /** the UIDs SEARCH RETURN (SAVE) kept, which `$` denotes (RFC 5182 §2.1); empty at SELECT */
   saved = SequenceSet.EMPTY;
+  /** searches kept current with ADDTO/REMOVEFROM (RFC 5267 CONTEXT=SEARCH); they end with the selection */
+  readonly searchUpdates = new SearchUpdates();
   /** CONDSTORE was just enabled: send OK [HIGHESTMODSEQ] with this command (RFC 7162 §3.1) */
   announceHighestModseq = false;
   /** starts dirty: a change between api.mailbox_select and the hub subscription sent no hint */
@@ -188,6 +191,7 @@ export class SelectedMailbox {
   noteOwnChange(modseq: number, uids: SequenceSet, wholeStatement = false): void {
     if (uids.isEmpty) return;
     if (wholeStatement) this.ownStatements.add(modseq);
+    this.searchUpdates.touch(uids);
     const had = this.own.get(modseq);
     this.own.set(modseq, had ? had.union(uids) : uids);
     for (const u of uids) {
@@ -221,12 +225,19 @@ export class SelectedMailbox {
   async reportExpunged(w: ResponseWriter, uids: SequenceSet): Promise<void> {
     const present = this.map.existing(uids);
     if (present.isEmpty) return;
+    // RFC 5267 §4.3: live searches lose them first, each MSN result right before the EXPUNGE
+    const leaving = this.searchUpdates.expunged(w, present, this.map, this.session.qresync);
     const msns = this.map.remove(present);
     if (this.session.qresync) {
       w.untagged(atom('VANISHED'), present);
     } else {
       let k = 0;
+      const uidsInOrder = leaving.size > 0 ? present[Symbol.iterator]() : null;
       for (const msn of msns) {
+        const uid = uidsInOrder?.next().value;
+        for (const tag of (uid === undefined ? undefined : leaving.get(uid)) ?? []) {
+          w.untagged(...removeFrom(tag, false, SequenceSet.range(msn - k, msn - k)));
+        }
         w.untagged(msn - k, atom('EXPUNGE'));
         k++;
         if ((k & 1023) === 0) await this.session.sendIfLarge(w);
@@ -267,6 +278,7 @@ export class SelectedMailbox {
     let newest = this.highestModseq;
     const expunged: number[] = [];
     const fresh: number[] = [];
+    const touched: number[] = [];
     for (const r of rows) {
       if (r.kind === 'state') {
         newest = Math.max(newest, r.modseq);
@@ -275,10 +287,13 @@ export class SelectedMailbox {
         if (this.map.has(r.uid)) expunged.push(r.uid);
       } else if (r.uid > this.map.maxUid) {
         fresh.push(r.uid);
-      } else if (this.map.has(r.uid) && !this.own.get(r.modseq)?.contains(r.uid)) {
-        this.pendingFlags.set(r.uid, { flags: r.flags ?? [], modseq: r.modseq });
+      } else if (this.map.has(r.uid)) {
+        touched.push(r.uid);
+        if (!this.own.get(r.modseq)?.contains(r.uid)) this.pendingFlags.set(r.uid, { flags: r.flags ?? [], modseq: r.modseq });
       }
     }
+    if (touched.length > 0) this.searchUpdates.touch(SequenceSet.fromNumbers(touched));
+    if (fresh.length > 0) this.searchUpdates.touch(SequenceSet.fromNumbers(fresh));
     if (expunged.length > 0) this.pendingExpunged = this.pendingExpunged.union(SequenceSet.fromNumbers(expunged));
     if (fresh.length > 0) {
       // rows come ordered by UID; append them as runs
@@ -325,6 +340,10 @@ export class SelectedMailbox {
       this.announceHighestModseq = false;
       w.status('OK', Code.highestModseq(this.highestModseq), 'Highest');
     }
+    // RFC 5267 §4.3: after EXISTS, so an ADDTO never names an MSN the client has not heard of
+    await this.searchUpdates.evaluate(w, this.map, this.pendingExpunged, (key, uids) =>
+      s.ctx.db.call<{ lo: number; hi: number }>('messages_search_page', s.userId, this.id, JSON.stringify(key),
+        uids.toPgMultirange(), null, null));
     const fetch = s.notifier?.selectedWatch?.fetch ?? [];
     if (fetch.length > 0 && !arrived.isEmpty) {
       // RFC 5465 §5.2: EXISTS, then FETCH with what the client asked for (never setting \Seen)

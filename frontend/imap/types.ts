@@ -65,6 +65,8 @@ export interface FetchRequest {
   changedSince: bigint | null;
   /** VANISHED modifier (RFC 7162 §3.2.6); only ever true together with changedSince */
   vanished: boolean;
+  /** PARTIAL modifier (RFC 9394 §3.3): only these positions of the (changed) messages, or null */
+  partial: PartialRange | null;
 }
 
 /** A date comparison: BEFORE/ON/SINCE and their SENT… and SAVED… variants. */

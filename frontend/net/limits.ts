@@ -29,3 +29,8 @@ export const FETCH_BATCH = 500;
 export const FETCH_CHEAP_BATCH = 10_000;
 /** How often a selected session polls for changes in case a notification was lost. */
 export const SAFETY_POLL_MS = 30 * 1000;
+/**
+ * Searches with RETURN (UPDATE) one session may keep live at once (RFC 5267 §4.3); more are
+ * answered with NOUPDATE. Each costs one UID-restricted search per batch of changes.
+ */
+export const MAX_SEARCH_UPDATES = 8;

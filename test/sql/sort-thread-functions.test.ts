@@ -173,6 +173,57 @@ describe('sql: SORT and THREAD data', () => {
     await assert.rejects(sort(['ARRIVAL desc, (select 1)']), { code: 'AXBAD' });
   });
 
+  describe('PARTIAL pages (RFC 9394)', () => {
+    const page = async (keys: string[], first: number, last: number, search: object | null = null) =>
+      (await db.api.query<{ uid: number }>('select uid from api.messages_sort_page($1, $2, null, $3, $4, $5, $6)',
+        [alice.id, alice.inbox, keys, search === null ? null : JSON.stringify(search), first, last])).rows.map((r) => r.uid);
+
+    it('is the slice of the full order, from either end, for every key and direction (ties and nulls too)', async () => {
+      // SUBJECT has a tie (apple/APPLE), DATE a missing and an unparsable date, CC and TO nulls
+      const orders = [['ARRIVAL'], ['SUBJECT'], ['REVERSE SUBJECT'], ['DATE'], ['REVERSE DATE'], ['CC'], ['REVERSE TO'],
+        ['SUBJECT', 'REVERSE ARRIVAL'], ['REVERSE DISPLAYFROM'], ['SIZE', 'REVERSE CC']];
+      for (const keys of orders) {
+        const all = await sort(keys);
+        for (const [a, b] of [[1, 1], [1, 3], [2, 4], [4, 9], [6, 7]]) {
+          assert.deepEqual(await page(keys, a, b), all.slice(a - 1, b), `${keys} ${a}:${b}`);
+          // a page counted from the end comes back last-first
+          const fromEnd = all.slice(Math.max(0, all.length - b), Math.max(0, all.length - a + 1)).reverse();
+          assert.deepEqual(await page(keys, -a, -b), fromEnd, `${keys} -${a}:-${b}`);
+        }
+      }
+    });
+
+    it('pages only the matching messages, and refuses malformed ranges', async () => {
+      const search = { type: 'string', field: 'subject', value: 'apple' };
+      assert.deepEqual(await page(['ARRIVAL'], 1, 1, search), [4]);
+      assert.deepEqual(await page(['ARRIVAL'], -1, -1, search), [2]);
+      for (const [a, b] of [[0, 1], [1, -1], [3, 2], [-3, -2]]) {
+        await assert.rejects(page(['ARRIVAL'], a, b), { code: 'AXBAD' }, `${a}:${b}`);
+      }
+    });
+
+    it('search pages and summaries cut in the statement', async () => {
+      const search = async (key: object, uids: string | null, first: number | null, last: number | null) =>
+        (await db.api.query<{ lo: number; hi: number }>('select lo, hi from api.messages_search_page($1, $2, $3, $4, $5, $6)',
+          [alice.id, alice.inbox, JSON.stringify(key), uids, first, last])).rows.map((r) => [r.lo, r.hi]);
+      const all = { type: 'all' };
+      assert.deepEqual(await search(all, null, null, null), [[1, 5]]);
+      assert.deepEqual(await search(all, null, 2, 3), [[2, 3]]);
+      assert.deepEqual(await search(all, null, -1, -2), [[4, 5]]);
+      assert.deepEqual(await search(all, multirange([[1, 1], [3, 5]]), -3, -9), [[1, 1], [3, 3]]);
+      assert.deepEqual(await search(all, multirange([[1, 1], [3, 5]]), 2, 9), [[3, 5]]);
+      assert.deepEqual(await search({ type: 'not', key: all }, null, 1, 5), []);
+      await assert.rejects(search(all, null, 2, 1), { code: 'AXBAD' });
+      await assert.rejects(search(all, null, 1, null), { code: 'AXBAD' });
+      const r = await db.api.query('select * from api.messages_search_summary($1, $2, $3, $4)',
+        [alice.id, alice.inbox, JSON.stringify({ type: 'string', field: 'subject', value: 'banana' }), null]);
+      assert.deepEqual([Number(r.rows[0].total), r.rows[0].min_uid, r.rows[0].max_uid], [2, 1, 5]);
+      assert.ok(Number(r.rows[0].modseq) > 0);
+      await assert.rejects(db.api.query('select * from api.messages_search_summary($1, $2, $3, null)',
+        [bob.id, alice.inbox, JSON.stringify(all)]), { code: 'AXNEX' });
+    });
+  });
+
   it('refuses a user without the r right', async () => {
     await assert.rejects(sort(['ARRIVAL'], null, null, bob), { code: 'AXNEX' });
     await db.admin.query(`insert into mail.permissions (mailbox, identifier, rights) values ($1, 'bob', 'l')`, [alice.inbox]);

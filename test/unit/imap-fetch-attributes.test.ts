@@ -146,14 +146,29 @@ describe('imap fetch attributes: lists and modifiers', () => {
       attributes: [{ type: 'flags' }],
       changedSince: 12345n,
       vanished: false,
+      partial: null,
     });
     assert.deepEqual(fetch('FLAGS (changedsince 9223372036854775807 vanished)'), {
       attributes: [{ type: 'flags' }],
       changedSince: 9223372036854775807n,
       vanished: true,
+      partial: null,
     });
     assert.deepEqual(fetch('FLAGS (VANISHED CHANGEDSINCE 1)').vanished, true);
     assert.deepEqual(fetch('FLAGS  ').changedSince, null);
+  });
+
+  it('PARTIAL (RFC 9394 §3.3): a partial-range, either order, alone or with CHANGEDSINCE', () => {
+    assert.deepEqual(fetch('(FLAGS) (PARTIAL -1:-50)').partial, { first: -1, last: -50 });
+    assert.deepEqual(fetch('(FLAGS) (partial 30:10)').partial, { first: 10, last: 30 });
+    const both = fetch('(FLAGS) (PARTIAL 1:5 CHANGEDSINCE 7)');
+    assert.deepEqual([both.partial, both.changedSince], [{ first: 1, last: 5 }, 7n]);
+    assert.equal(fetch('(FLAGS)').partial, null);
+    bad('FLAGS (PARTIAL)');
+    bad('FLAGS (PARTIAL 1:*)');
+    bad('FLAGS (PARTIAL 0:3)');
+    bad('FLAGS (PARTIAL -1:3)');
+    bad('FLAGS (PARTIAL 1:2 PARTIAL 3:4)', /Duplicate PARTIAL/);
   });
 
   it('rejects bad modifiers', () => {

@@ -378,6 +378,7 @@ describe('imap search: RETURN options', () => {
       'RETURN (PARTIAL 1:x)',
       'RETURN (PARTIAL 1:5 PARTIAL 2:3)',
       'RETURN (ALL PARTIAL 1:5)',
+      'RETURN (ALL ALL)',
       'RETURN (PARTIAL 1:99999999999)',
       'RETURN  (MIN)',
     ]) {

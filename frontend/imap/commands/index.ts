@@ -3,6 +3,7 @@
 import type { Command } from '../command.ts';
 import { append } from './append.ts';
 import { authenticate } from './authenticate.ts';
+import { cancelupdate } from './cancelupdate.ts';
 import { capability } from './capability.ts';
 import { compress } from './compress.ts';
 import { copy, move, uidCopy, uidMove } from './copy.ts';
@@ -44,7 +45,7 @@ const all: Command[] = [
   check, close, unselect, expunge, uidExpunge, search, uidSearch, fetch, uidFetch, store, uidStore,
   copy, uidCopy, move, uidMove, idle,
   sort, uidSort, threadCommand, uidThread, getquota, getquotaroot, setquota, setacl, deleteacl, getacl, listrights, myrights,
-  notify,
+  notify, cancelupdate,
 ];
 
 export const commands: ReadonlyMap<string, Command> = new Map(all.map((c) => [c.name, c]));

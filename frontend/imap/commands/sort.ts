@@ -1,5 +1,5 @@
 // SORT and UID SORT (RFC 5256 §3) with DISPLAYFROM/DISPLAYTO (RFC 5957), ESORT return options
-// MIN MAX ALL COUNT (RFC 5267 §3) and MODSEQ (RFC 7162 §3.1.5). The search program and the
+// MIN MAX ALL COUNT (RFC 5267 §3), PARTIAL (RFC 9394, RFC 5267 §4.4) and MODSEQ (RFC 7162 §3.1.5). The search program and the
 // ordering are evaluated together by one api.messages_sort call over the session's view of the
 // mailbox (messages that arrived since its last look are not in it yet).
 import iconv from 'iconv-lite';
@@ -7,9 +7,11 @@ import { bad, defineCommand, SELECTED } from '../command.ts';
 import { atom, raw, type ResponseValue } from '../compiler.ts';
 import { parseCharsetAndCriteria, parseSearchReturnOptions, searchUsesFuzzy, searchUsesModseq } from '../grammar/search-program.ts';
 import { parseSortCriteria } from '../grammar/sort-criteria.ts';
+import { partialData } from '../partial.ts';
 import { searchKeyJson } from '../search-program.ts';
+import { SequenceSet } from '../seqset.ts';
 import type { Session } from '../session.ts';
-import type { SearchReturnOptions } from '../types.ts';
+import type { PartialRange, SearchReturnOptions } from '../types.ts';
 
 const decoders = {
   charsetDecoder: (name: string) => (iconv.encodingExists(name) ? (b: Buffer) => iconv.decode(b, name) : null),
@@ -76,6 +78,61 @@ async function esort(s: Session, tag: string, byUid: boolean, o: SearchReturnOpt
   await s.untagged(...out);
 }
 
+type SortRow = { uid: number; modseq: number };
+
+/** Positions a..b of the sort order (RFC 9394), in sort order, cut by api.messages_sort_page. */
+async function sortPage(s: Session, view: string, keys: string[], search: string, first: number,
+                        last: number): Promise<SortRow[]> {
+  const rows = await s.ctx.db.call<SortRow>('messages_sort_page', s.userId, s.box.id, view, keys, search, first, last);
+  // a page counted from the end comes back last-first
+  return first < 0 ? rows.reverse() : rows;
+}
+
+/**
+ * ESORT with PARTIAL (RFC 9394 §3.1, RFC 5267 §4.4): the page in sort order; MIN and MAX are the
+ * first and last message in sort order (pages of one), COUNT the size of the whole result; none
+ * of them ships the result.
+ */
+async function partialSort(s: Session, tag: string, byUid: boolean, o: SearchReturnOptions, p: PartialRange,
+                           keys: string[], search: string, usesModseq: boolean): Promise<void> {
+  const box = s.box;
+  const viewSet = box.map.allUids();
+  const view = viewSet.toPgMultirange();
+  const none = viewSet.isEmpty;
+  const page = none ? [] : await sortPage(s, view, keys, search, p.first, p.last);
+  const minRow = o.min && !none ? (await sortPage(s, view, keys, search, 1, 1))[0] : undefined;
+  const maxRow = o.max && !none ? (await sortPage(s, view, keys, search, -1, -1))[0] : undefined;
+  let count = 0;
+  let modseq: number | null = null;
+  if (o.count && !none) {
+    const [row] = await s.ctx.db.call<{ total: number; modseq: number | null }>('messages_search_summary', s.userId,
+      box.id, search, view);
+    count = Number(row?.total ?? 0);
+    if (usesModseq && row?.modseq != null) modseq = Number(row.modseq);
+  } else if (usesModseq) {
+    // RFC 7162 §3.1.5: the highest modseq of the messages returned
+    const highest = [...page, ...(minRow ? [minRow] : []), ...(maxRow ? [maxRow] : [])]
+      .reduce((m, r) => Math.max(m, Number(r.modseq)), 0);
+    modseq = highest > 0 ? highest : null;
+  }
+  const number = (r: SortRow) => (byUid ? r.uid : box.map.msnOf(r.uid));
+  const out: ResponseValue[] = [atom('ESEARCH'), [atom('TAG'), tag]];
+  if (byUid) out.push(atom('UID'));
+  if (minRow) out.push(atom('MIN'), number(minRow));
+  if (maxRow) out.push(atom('MAX'), number(maxRow));
+  if (o.count) out.push(atom('COUNT'), count);
+  // RFC 5267 §3.1: members appear in sort order, so only ascending runs are ranges
+  out.push(...partialData(p, orderedSequenceSet(page.map(number))));
+  if (modseq !== null) out.push(atom('MODSEQ'), modseq);
+  if (o.relevancy) {
+    const found = page.length === 0 ? [] : await s.ctx.db.call<{ uid: number; score: number }>('messages_relevancy',
+      s.userId, box.id, SequenceSet.fromNumbers(page.map((r) => r.uid)).toPgMultirange(), search);
+    const scores = new Map(found.map((r) => [r.uid, r.score]));
+    out.push(atom('RELEVANCY'), page.map((r) => scores.get(r.uid) ?? 1));
+  }
+  await s.untagged(...out);
+}
+
 function makeSort(byUid: boolean) {
   return defineCommand({
     name: byUid ? 'UID SORT' : 'SORT',
@@ -92,9 +149,8 @@ function makeSort(byUid: boolean) {
       return { options, criteria, program };
     },
     async execute(s, { options, criteria, program }, tag) {
-      if (options && (options.save || options.context || options.update || options.partial)) {
-        throw bad('Unsupported sort return option');
-      }
+      // CONTEXT is a hint (RFC 5267 §4.2); UPDATE would need CONTEXT=SORT, which is not offered
+      if (options && (options.save || options.update)) throw bad('Unsupported sort return option');
       // RFC 6203 §4, §6: RELEVANCY (return option or sort key) MUST NOT be used without FUZZY
       if ((options?.relevancy || criteria.some((k) => k.key === 'RELEVANCY')) && !searchUsesFuzzy(program.key)) {
         throw bad('RELEVANCY needs a FUZZY search key');
@@ -103,16 +159,21 @@ function makeSort(byUid: boolean) {
       const usesModseq = searchUsesModseq(program.key);
       if (usesModseq) s.enableCondstore();
       const view = box.map.allUids();
+      const keys = criteria.map((k) => (k.reverse ? 'REVERSE ' : '') + k.key);
+      const search = JSON.stringify(searchKeyJson(program.key, box));
+      if (options?.partial) {
+        await partialSort(s, tag, byUid, options, options.partial, keys, search, usesModseq);
+        return;
+      }
       const [sorted] = view.isEmpty ? [] : await s.ctx.db.call<SortResult>('messages_sort',
-        s.userId, box.id, view.toPgMultirange(), criteria.map((k) => (k.reverse ? 'REVERSE ' : '') + k.key),
-        JSON.stringify(searchKeyJson(program.key, box)));
+        s.userId, box.id, view.toPgMultirange(), keys, search);
       const uids = uidsOf(sorted?.uids ?? '');
       const numbers = byUid ? uids : uids.map((uid) => box.map.msnOf(uid));
       const modseq = usesModseq && uids.length > 0 && sorted?.modseq != null ? Number(sorted.modseq) : null;
       let scores: number[] | null = null;
       if (options?.relevancy) {
         const found = await s.ctx.db.call<{ uid: number; score: number }>('messages_relevancy', s.userId, box.id,
-          view.toPgMultirange(), JSON.stringify(searchKeyJson(program.key, box)));
+          view.toPgMultirange(), search);
         const byUidScore = new Map(found.map((r) => [r.uid, r.score]));
         scores = uids.map((uid) => byUidScore.get(uid) ?? 1);
       }

@@ -7,9 +7,11 @@
 //              BINARY[.PEEK]section-binary[partial] BINARY.SIZE section-binary (RFC 3516)
 //              MODSEQ (RFC 7162) EMAILID THREADID (RFC 8474) SAVEDATE (RFC 8514)
 //   fetch-modifier = "CHANGEDSINCE" SP mod-sequence-value / "VANISHED"      (RFC 7162)
+//                  / "PARTIAL" SP partial-range                             (RFC 9394)
 
 import { Cursor, ParseError } from '../parser.ts';
-import type { FetchAttribute, FetchRequest, Section, SimpleFetchType } from '../types.ts';
+import type { FetchAttribute, FetchRequest, PartialRange, Section, SimpleFetchType } from '../types.ts';
+import { parsePartialRange } from './search-program.ts';
 
 const SIMPLE: ReadonlyMap<string, SimpleFetchType> = new Map<string, SimpleFetchType>([
   ['ENVELOPE', 'envelope'],
@@ -73,11 +75,12 @@ export function parseFetchAttributes(c: Cursor): FetchAttribute[] {
  * CHANGEDSINCE is a BAD (RFC 7162 §3.2.6); whether VANISHED is allowed at all (UID FETCH, QRESYNC
  * enabled) is for the command to check.
  */
-export function parseFetchModifiers(c: Cursor): { changedSince: bigint | null; vanished: boolean } {
+export function parseFetchModifiers(c: Cursor): Omit<FetchRequest, 'attributes'> {
   let changedSince: bigint | null = null;
   let vanished = false;
+  let partial: PartialRange | null = null;
   // trailing spaces are the caller's end()'s business
-  if (c.peekChar() !== ' ' || isBlank(c.rest())) return { changedSince, vanished };
+  if (c.peekChar() !== ' ' || isBlank(c.rest())) return { changedSince, vanished, partial };
   const save = c.position;
   c.space();
   if (c.peekChar() !== '(') throw c.expected('fetch modifiers');
@@ -89,22 +92,26 @@ export function parseFetchModifiers(c: Cursor): { changedSince: bigint | null; v
       changedSince = cur.nzNumber64();
     } else if (name === 'VANISHED' && !vanished) {
       vanished = true;
+    } else if (name === 'PARTIAL' && partial === null) {
+      // RFC 9394 §3.3: the same partial-range as the PARTIAL search return option
+      cur.space();
+      partial = parsePartialRange(cur);
     } else {
       throw new ParseError(
-        name === 'CHANGEDSINCE' || name === 'VANISHED' ? `Duplicate ${name}` : `Unknown fetch modifier ${name.slice(0, 30)}`,
+        name === 'CHANGEDSINCE' || name === 'VANISHED' || name === 'PARTIAL'
+          ? `Duplicate ${name}` : `Unknown fetch modifier ${name.slice(0, 30)}`,
         start,
       );
     }
   });
   if (vanished && changedSince === null) throw new ParseError('VANISHED requires CHANGEDSINCE', save);
-  return { changedSince, vanished };
+  return { changedSince, vanished, partial };
 }
 
 /** Everything after "FETCH sequence-set SP"; the caller still calls end(). */
 export function parseFetch(c: Cursor): FetchRequest {
   const attributes = parseFetchAttributes(c);
-  const { changedSince, vanished } = parseFetchModifiers(c);
-  return { attributes, changedSince, vanished };
+  return { attributes, ...parseFetchModifiers(c) };
 }
 
 function isBlank(bytes: Buffer): boolean {

@@ -309,6 +309,8 @@ export function parseSearchReturnOptions(c: Cursor): SearchReturnOptions | null 
           o.max = true;
           break;
         case 'ALL':
+          // RFC 9394 §3.1: one ALL or one PARTIAL at most
+          if (o.all) throw new ParseError('Duplicate ALL', at);
           o.all = true;
           break;
         case 'COUNT':
@@ -344,7 +346,7 @@ export function parseSearchReturnOptions(c: Cursor): SearchReturnOptions | null 
 }
 
 /** RFC 9394 partial-range: "a:b" (from the start) or "-a:-b" (from the end), 1-based. */
-function parsePartialRange(c: Cursor): PartialRange {
+export function parsePartialRange(c: Cursor): PartialRange {
   const start = c.position;
   const text = c.atom();
   const m = /^(-?)([1-9][0-9]{0,9}):(-?)([1-9][0-9]{0,9})$/.exec(text);

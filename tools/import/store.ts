@@ -23,10 +23,16 @@ export class PgImportStore implements ImportStore {
   constructor(private readonly writer: pg.ClientBase, private readonly reader: pg.ClientBase,
               readonly mailbox: number) {}
 
+  // the pipeline checks several batches at once; one connection runs one query at a time (node-pg
+  // queues overlapping ones only as a deprecated convenience), so the checks take turns here
+  private readerTurn: Promise<unknown> = Promise.resolve();
+
   async present(hashes: Buffer[], dates: Date[], occ: number[]): Promise<Set<number>> {
     if (hashes.length === 0) return new Set();
-    const r = await this.reader.query<{ idx: number }>(
-      'select idx from admin.messages_import_present($1, $2, $3, $4)', [this.mailbox, hashes, dates, occ]);
+    const query = this.readerTurn.catch(() => undefined).then(() => this.reader.query<{ idx: number }>(
+      'select idx from admin.messages_import_present($1, $2, $3, $4)', [this.mailbox, hashes, dates, occ]));
+    this.readerTurn = query;
+    const r = await query;
     return new Set(r.rows.map((x) => x.idx - 1));
   }
 

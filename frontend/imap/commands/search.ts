@@ -10,6 +10,7 @@ import { atom, Code, raw, type ResponseValue } from '../compiler.ts';
 import { parseSearchProgram, parseSearchReturnOptions, searchUsesFuzzy, searchUsesModseq } from '../grammar/search-program.ts';
 import { BadCharsetError } from '../parser.ts';
 import { partialData } from '../partial.ts';
+import { relevancyScores } from '../relevancy.ts';
 import { searchKeyJson } from '../search-program.ts';
 import { SequenceSet } from '../seqset.ts';
 import type { Session } from '../session.ts';
@@ -185,12 +186,7 @@ async function run(s: Session, tag: string, byUid: boolean, options: SearchRetur
   let scores: number[] | null = null;
   if (options?.relevancy) {
     // RFC 6203 §4: a score per returned message; with PARTIAL those of the page
-    const scored = page ?? uids;
-    const rows = scored.isEmpty ? [] : await db.call<{ uid: number; score: number }>('messages_relevancy', s.userId,
-      box.id, scored.toPgMultirange(), keyText);
-    const byUidScore = new Map(rows.map((r) => [r.uid, r.score]));
-    scores = [];
-    for (const u of scored) scores.push(byUidScore.get(u) ?? 1);
+    scores = await relevancyScores(s, box.id, [...(page ?? uids)], keyText);
   }
   if (options) {
     await esearch(s, tag, byUid, options, {

@@ -8,8 +8,8 @@ import { atom, raw, type ResponseValue } from '../compiler.ts';
 import { parseCharsetAndCriteria, parseSearchReturnOptions, searchUsesFuzzy, searchUsesModseq } from '../grammar/search-program.ts';
 import { parseSortCriteria } from '../grammar/sort-criteria.ts';
 import { partialData } from '../partial.ts';
+import { relevancyScores } from '../relevancy.ts';
 import { searchKeyJson } from '../search-program.ts';
-import { SequenceSet } from '../seqset.ts';
 import type { Session } from '../session.ts';
 import type { PartialRange, SearchReturnOptions } from '../types.ts';
 
@@ -125,10 +125,7 @@ async function partialSort(s: Session, tag: string, byUid: boolean, o: SearchRet
   out.push(...partialData(p, orderedSequenceSet(page.map(number))));
   if (modseq !== null) out.push(atom('MODSEQ'), modseq);
   if (o.relevancy) {
-    const found = page.length === 0 ? [] : await s.ctx.db.call<{ uid: number; score: number }>('messages_relevancy',
-      s.userId, box.id, SequenceSet.fromNumbers(page.map((r) => r.uid)).toPgMultirange(), search);
-    const scores = new Map(found.map((r) => [r.uid, r.score]));
-    out.push(atom('RELEVANCY'), page.map((r) => scores.get(r.uid) ?? 1));
+    out.push(atom('RELEVANCY'), await relevancyScores(s, box.id, page.map((r) => r.uid), search));
   }
   await s.untagged(...out);
 }
@@ -170,13 +167,8 @@ function makeSort(byUid: boolean) {
       const uids = uidsOf(sorted?.uids ?? '');
       const numbers = byUid ? uids : uids.map((uid) => box.map.msnOf(uid));
       const modseq = usesModseq && uids.length > 0 && sorted?.modseq != null ? Number(sorted.modseq) : null;
-      let scores: number[] | null = null;
-      if (options?.relevancy) {
-        const found = await s.ctx.db.call<{ uid: number; score: number }>('messages_relevancy', s.userId, box.id,
-          view.toPgMultirange(), search);
-        const byUidScore = new Map(found.map((r) => [r.uid, r.score]));
-        scores = uids.map((uid) => byUidScore.get(uid) ?? 1);
-      }
+      // scored are the sorted messages only, not every message of the view
+      const scores = options?.relevancy ? await relevancyScores(s, box.id, uids, search) : null;
       if (options) await esort(s, tag, byUid, options, numbers, modseq, scores);
       else await plainSort(s, numbers, modseq);
     },

@@ -353,12 +353,14 @@ begin
     v_box := mail.mailbox_by_name(mail.user_by_login(p_owner_login), p_name);
   end if;
   return query
+  -- which policy covers which mailbox, worked out once for every policy listed
+  with cov as materialized (select c.policy, c.mailbox from mail.retention_coverage() c)
   -- affected: current messages older than the policy's duration (all of them for retain-forever)
   -- in the mailboxes it covers that match its search
   select p.id, p.action, p.duration_days,
          case when p.mailbox is null then null else mail.mailbox_spec_of(p.mailbox) end,
          p.selector, p.created_at,
-         (select count(*) from mail.retention_coverage() c
+         (select count(*) from cov c
             join mail.mailboxes b on b.id = c.mailbox and b.deleted_at is null
             join mail.mailbox_messages mm on mm.mailbox = b.id
            where c.policy = p.id
@@ -368,7 +370,7 @@ begin
                                          (select m from mail.messages m where m.id = mm.message))))
     from mail.retention_policies p
    where v_box is null
-      or exists (select 1 from mail.retention_coverage() c where c.policy = p.id and c.mailbox = v_box)
+      or exists (select 1 from cov c where c.policy = p.id and c.mailbox = v_box)
    order by p.mailbox is not null, mail.mailbox_spec_of(p.mailbox), p.action, p.selector is not null,
             p.selector::text, p.id;
 end $$;

@@ -20,11 +20,14 @@ $$;
 create or replace function mail.message_keys_insert() returns trigger
 language plpgsql as $$
 begin
-  insert into mail.message_keys (message, message_id, refs, base_subject, subject, sent_date, sort_subject, sent_day)
+  insert into mail.message_keys (message, message_id, refs, base_subject, subject, sent_date, sort_subject, sent_day,
+                                 sort_from, sort_to, sort_cc, display_from, display_to)
   select n.id, n.message_id,
          case when n.refs <> '{}' then array_to_string(n.refs, ' ') else n.in_reply_to[1] end,
          n.base_subject, case when n.subject is distinct from n.base_subject then n.subject end,
-         n.sent_date, mail.ascii_casemap(n.base_subject), mail.sent_day(n.envelope, n.sent_date, null)
+         n.sent_date, mail.ascii_casemap(n.base_subject), mail.sent_day(n.envelope, n.sent_date, null),
+         mail.ascii_casemap(n.sort_from), mail.ascii_casemap(n.sort_to), mail.ascii_casemap(n.sort_cc),
+         mail.ascii_casemap(n.display_from), mail.ascii_casemap(n.display_to)
     from new_rows n;
   return null;
 end $$;
@@ -34,7 +37,7 @@ create or replace trigger messages_keys_insert
   for each statement execute function mail.message_keys_insert();
 
 -- A reparse (admin.messages_reparsed) rewrites the keys, and the copies in the mailbox rows of the
--- messages whose date or subject changed.
+-- messages whose date or subject changed, and forgets the cached orders of their mailboxes.
 create or replace function mail.message_keys_update() returns trigger
 language plpgsql as $$
 begin
@@ -44,9 +47,14 @@ begin
          base_subject = n.base_subject,
          subject = case when n.subject is distinct from n.base_subject then n.subject end,
          sent_date = n.sent_date, sort_subject = mail.ascii_casemap(n.base_subject),
-         sent_day = mail.sent_day(n.envelope, n.sent_date, null)
+         sent_day = mail.sent_day(n.envelope, n.sent_date, null),
+         sort_from = mail.ascii_casemap(n.sort_from), sort_to = mail.ascii_casemap(n.sort_to),
+         sort_cc = mail.ascii_casemap(n.sort_cc), display_from = mail.ascii_casemap(n.display_from),
+         display_to = mail.ascii_casemap(n.display_to)
     from new_rows n
    where k.message = n.id;
+  delete from mail.order_cache c
+   where c.mailbox in (select mm.mailbox from mail.mailbox_messages mm join new_rows n on n.id = mm.message);
   update mail.mailbox_messages mm
      set sort_date = coalesce(k.sent_date, mm.internaldate), sort_subject = k.sort_subject,
          sent_day = coalesce(k.sent_day, (mm.internaldate at time zone 'UTC')::date)
@@ -62,10 +70,14 @@ create or replace trigger messages_keys_update
   for each statement execute function mail.message_keys_update();
 
 -- The copies in a new mailbox row (mail.mailbox_messages sort_date, sort_subject, sent_day), from
--- the message's keys and the row's INTERNALDATE, whichever function inserts it.
+-- the message's keys and the row's INTERNALDATE, whichever function inserts it. A row that changes
+-- its message or INTERNALDATE in place changes its keys: its mailbox's cached orders go.
 create or replace function mail.mailbox_messages_keys() returns trigger
 language plpgsql as $$
 begin
+  if tg_op = 'UPDATE' then
+    delete from mail.order_cache where mailbox = new.mailbox;
+  end if;
   select coalesce(k.sent_date, new.internaldate), k.sort_subject,
          coalesce(k.sent_day, (new.internaldate at time zone 'UTC')::date)
     into new.sort_date, new.sort_subject, new.sent_day
@@ -93,14 +105,15 @@ begin
     -- RFC 5256 §2.2: the sent date, INTERNALDATE when the Date field is missing or unparsable
     when 'DATE' then 'mm.sort_date'
     when 'SIZE' then 'mm.size'
-    -- addr-mailbox of the first address (frontend/db/message-meta.ts stores it), i;ascii-casemap
-    when 'FROM' then 'mail.ascii_casemap(msg.sort_from) collate "C"'
-    when 'TO' then 'mail.ascii_casemap(msg.sort_to) collate "C"'
-    when 'CC' then 'mail.ascii_casemap(msg.sort_cc) collate "C"'
+    -- addr-mailbox of the first address (frontend/db/message-meta.ts stores it), i;ascii-casemap,
+    -- from the narrow mail.message_keys (tk)
+    when 'FROM' then 'tk.sort_from'
+    when 'TO' then 'tk.sort_to'
+    when 'CC' then 'tk.sort_cc'
     when 'SUBJECT' then 'mm.sort_subject'
     -- RFC 5957: display name of the first address, else its addr-spec
-    when 'DISPLAYFROM' then 'mail.ascii_casemap(msg.display_from) collate "C"'
-    when 'DISPLAYTO' then 'mail.ascii_casemap(msg.display_to) collate "C"'
+    when 'DISPLAYFROM' then 'tk.display_from'
+    when 'DISPLAYTO' then 'tk.display_to'
   end;
   if v_expr is null then
     perform mail.fail('AXBAD', 'unknown sort key ' || coalesce(p_criterion, '(null)'));
@@ -152,6 +165,54 @@ begin
   return v_order || case when p_backwards then ', mm.uid desc' else ', mm.uid' end;
 end $$;
 
+-- The joins an ORDER BY list needs beyond the mailbox rows: mail.message_keys (tk) for the address
+-- keys. mail.messages (msg) is sort_source_sql's to add.
+create or replace function mail.sort_keys_join(p_order text) returns text
+language sql immutable as $$
+  select case when position('tk.' in p_order) > 0 then ' join mail.message_keys tk on tk.message = mm.message' else '' end
+$$;
+
+-- Whether a search program selects every message of the view (null, ALL, or an AND of such): the
+-- only programs whose SORT and THREAD results mail.order_cache keeps, since every other key reads
+-- flags, dates relative to now or text, which change or cost more to compare than to recompute.
+create or replace function mail.search_is_all(p_search jsonb) returns boolean
+language plpgsql immutable as $$
+begin
+  return p_search is null or jsonb_typeof(p_search) = 'null'
+         or p_search->>'type' = 'all'
+         or (p_search->>'type' = 'and'
+             and not exists (select 1 from jsonb_array_elements(p_search->'keys') k where not mail.search_is_all(k)));
+end $$;
+
+-- The name of a view of a mailbox in mail.order_cache: md5 of the UIDVALIDITY and the UID set
+-- (null: the whole mailbox as it is now, named by its UID range and message count, which pin the
+-- set down because UIDs only grow and expunged ones never return under the same UIDVALIDITY).
+create or replace function mail.order_view_hash(p_mailbox int, p_uids int4multirange) returns text
+language sql stable as $$
+  select md5(b.uidvalidity || ':' || coalesce(p_uids::text, 'all<' || b.uidnext || '#' || b.messages))
+    from mail.mailboxes b where b.id = p_mailbox
+$$;
+
+-- The cached answer to p_request over the view p_uids of p_mailbox, or null.
+create or replace function mail.order_cached(p_mailbox int, p_request text, p_uids int4multirange) returns text
+language sql stable as $$
+  select c.result from mail.order_cache c
+   where c.mailbox = p_mailbox and c.request = p_request and c.view_hash = mail.order_view_hash(p_mailbox, p_uids)
+$$;
+
+-- Keeps p_result as the answer to p_request over the view p_uids of p_mailbox, replacing the
+-- previous view's. A read-only transaction (a standby) just does not keep it.
+create or replace function mail.order_remember(p_mailbox int, p_request text, p_uids int4multirange, p_result text)
+returns void
+language plpgsql as $$
+begin
+  insert into mail.order_cache (mailbox, request, view_hash, result)
+  values (p_mailbox, p_request, mail.order_view_hash(p_mailbox, p_uids), p_result)
+  on conflict (mailbox, request) do update set view_hash = excluded.view_hash, result = excluded.result;
+exception when read_only_sql_transaction then
+  null;
+end $$;
+
 -- SORT / UID SORT (RFC 5256 §3, RFC 5957, RFC 5267 ESORT): the UIDs of the messages in p_uids
 -- (null: all) that match p_search (the JSON search key of api.messages_search; null: all), in the
 -- order of p_keys, one criterion per element, each a sort key optionally preceded by "REVERSE ".
@@ -159,24 +220,45 @@ end $$;
 -- sequence number, never reversed). One row: the UIDs in sort order as decimal numbers separated
 -- by single spaces ('' for none), cheaper to send and to read than a row per message, and the
 -- highest modseq among them, for the MODSEQ response data of RFC 7162 §3.1.5 (null for none).
--- DATE, SUBJECT, ARRIVAL and SIZE read only the mailbox rows (their keys are copied there).
+-- DATE, SUBJECT, ARRIVAL and SIZE read only the mailbox rows (their keys are copied there), the
+-- address keys the narrow mail.message_keys.
+-- The order of a whole view (a search that selects everything) is kept in mail.order_cache and
+-- served from there while the view stays the same; modseq is then null, which no caller needs:
+-- it is only asked for with a MODSEQ search key (RFC 7162 §3.1.5), which is never cached.
+-- work_mem: the sort of a 100,000-message folder spilled to disk at the default 4 MB.
 create or replace function api.messages_sort(p_user int, p_mailbox int, p_uids int4multirange,
                                              p_keys text[], p_search jsonb default null)
 returns table (uids text, modseq bigint)
-language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+language plpgsql volatile security definer set search_path = pg_catalog, pg_temp set work_mem = '128MB' as $$
 declare
   v_order text;
+  v_request text;
+  v_uids text;
+  v_modseq bigint;
 begin
   perform mail.require_right(p_user, p_mailbox, 'r');
   v_order := mail.sort_order_sql(p_keys, p_search);
-  return query execute
+  if mail.search_is_all(p_search) then
+    v_request := 'SORT ' || (select string_agg(upper(k), ',' order by o) from unnest(p_keys) with ordinality x(k, o));
+    v_uids := mail.order_cached(p_mailbox, v_request, p_uids);
+    if v_uids is not null then
+      return query select v_uids, null::bigint;
+      return;
+    end if;
+  end if;
+  execute
     'select coalesce(string_agg(mm.uid::text, '' '' order by ' || v_order || '), ''''), '
     || 'max(mm.modseq) from '
-    || mail.sort_source_sql(p_uids, p_search, position('msg.' in v_order) > 0)
+    || mail.sort_source_sql(p_uids, p_search, position('msg.' in v_order) > 0, mail.sort_keys_join(v_order))
+    into v_uids, v_modseq
     using p_mailbox, p_uids;
+  if v_request is not null then
+    perform mail.order_remember(p_mailbox, v_request, p_uids, v_uids);
+  end if;
+  return query select v_uids, v_modseq;
 end $$;
 comment on function api.messages_sort(int, int, int4multirange, text[], jsonb) is
-  'SORT (RFC 5256 §3, RFC 5957 DISPLAYFROM/DISPLAYTO, RFC 5267 ESORT): matching UIDs in sort order (ties in UID order) as one space-separated text, with their highest modseq (RFC 7162 §3.1.5); one statement.';
+  'SORT (RFC 5256 §3, RFC 5957 DISPLAYFROM/DISPLAYTO, RFC 5267 ESORT): matching UIDs in sort order (ties in UID order) as one space-separated text, with their highest modseq (RFC 7162 §3.1.5; null when the order of a whole view came from mail.order_cache); one statement.';
 
 -- One page of a SORT result (RFC 9394 / RFC 5267 §4.4 PARTIAL with ESORT): the messages at
 -- positions p_first..p_last of api.messages_sort's order, both positive (1 is the first in sort
@@ -186,7 +268,7 @@ comment on function api.messages_sort(int, int, int4multirange, text[], jsonb) i
 create or replace function api.messages_sort_page(p_user int, p_mailbox int, p_uids int4multirange,
                                                   p_keys text[], p_search jsonb, p_first int, p_last int)
 returns table (uid int, modseq bigint)
-language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+language plpgsql stable security definer set search_path = pg_catalog, pg_temp set work_mem = '128MB' as $$
 declare
   v_order text;
 begin
@@ -197,7 +279,8 @@ begin
   end if;
   v_order := mail.sort_order_sql(p_keys, p_search, p_first < 0);
   return query execute
-    'select mm.uid, mm.modseq from ' || mail.sort_source_sql(p_uids, p_search, position('msg.' in v_order) > 0)
+    'select mm.uid, mm.modseq from '
+    || mail.sort_source_sql(p_uids, p_search, position('msg.' in v_order) > 0, mail.sort_keys_join(v_order))
     || ' order by ' || v_order
     || format(' offset %s limit %s', abs(p_first) - 1, abs(p_last) - abs(p_first) + 1)
     using p_mailbox, p_uids;
@@ -245,3 +328,41 @@ begin
 end $$;
 comment on function api.messages_thread_data(int, int, int4multirange, jsonb, text) is
   'THREAD input (RFC 5256 §4 ORDEREDSUBJECT/REFERENCES, draft-ietf-morg-inthread REFS): per matching message its Message-ID, references (space-separated), base subject, subject when it differs, and RFC 5256 §2.2 sent date in ms; the algorithm runs in frontend/imap/threading.';
+
+-- THREAD answers over a whole view, kept in mail.order_cache like SORT orders: the algorithms run
+-- in the frontend, which asks here first and hands its answer back. p_result is the thread lists
+-- in UID form (RFC 5256 §5 with UIDs); for THREAD the frontend maps them to sequence numbers.
+-- Nothing is kept or served for a search that does not select the whole view.
+create or replace function api.messages_thread_cached(p_user int, p_mailbox int, p_uids int4multirange,
+                                                      p_search jsonb, p_algorithm text)
+returns text
+language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+begin
+  perform mail.require_right(p_user, p_mailbox, 'r');
+  if not mail.search_is_all(p_search) then
+    return null;
+  end if;
+  return mail.order_cached(p_mailbox, 'THREAD ' || upper(p_algorithm), p_uids);
+end $$;
+comment on function api.messages_thread_cached(int, int, int4multirange, jsonb, text) is
+  'THREAD (RFC 5256): the thread lists in UID form kept by api.messages_thread_remember for this view of the mailbox, or null.';
+
+create or replace function api.messages_thread_remember(p_user int, p_mailbox int, p_uids int4multirange,
+                                                        p_search jsonb, p_algorithm text, p_result text)
+returns void
+language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
+begin
+  perform mail.require_right(p_user, p_mailbox, 'r');
+  if upper(p_algorithm) not in ('ORDEREDSUBJECT', 'REFERENCES', 'REFS') then
+    perform mail.fail('AXBAD', 'unknown thread algorithm ' || coalesce(p_algorithm, '(null)'));
+  end if;
+  -- only digits, spaces and parentheses: what RFC 5256 §5 thread lists are made of
+  if p_result is null or p_result !~ '^[0-9 ()]*$' then
+    perform mail.fail('AXBAD', 'not thread lists');
+  end if;
+  if mail.search_is_all(p_search) then
+    perform mail.order_remember(p_mailbox, 'THREAD ' || upper(p_algorithm), p_uids, p_result);
+  end if;
+end $$;
+comment on function api.messages_thread_remember(int, int, int4multirange, jsonb, text, text) is
+  'THREAD (RFC 5256): keeps the thread lists (UID form) computed for this view of the mailbox and a search selecting all of it, for api.messages_thread_cached.';

@@ -136,6 +136,42 @@ describe('imap SORT and THREAD', () => {
       assert.deepEqual((await t.exec('THREAD REFERENCES UTF-8 ALL')).untagged, ['* THREAD ((1 (4)(2 3))(5))(6)']);
     });
 
+    it('keeps the answer for the whole view in the order cache, serves it, and follows changes by others', async () => {
+      const box = (await db.admin.query<{ id: number }>(`select id from mail.mailboxes where name = 'Threads'`)).rows[0].id;
+      const kept = async () => (await db.admin.query<{ result: string }>(
+        `select result from mail.order_cache where mailbox = $1 and request = 'THREAD REFERENCES'`, [box])).rows[0]?.result;
+      assert.deepEqual((await t.exec('THREAD REFERENCES UTF-8 ALL')).untagged, ['* THREAD ((1 (4)(2 3))(5))(6)']);
+      // kept in UID form, whichever form was asked for
+      assert.equal(await kept(), '((1 (5)(3 4))(6))(7)');
+      // served from there: a marked entry comes back, mapped to sequence numbers for THREAD
+      await db.admin.query(`update mail.order_cache set result = '(7 6)(5 4 3 1)' where mailbox = $1 and request = 'THREAD REFERENCES'`, [box]);
+      assert.deepEqual((await t.exec('UID THREAD REFERENCES UTF-8 ALL')).untagged, ['* THREAD (7 6)(5 4 3 1)']);
+      assert.deepEqual((await t.exec('THREAD REFERENCES UTF-8 ALL')).untagged, ['* THREAD (6 5)(4 3 2 1)']);
+      // another session expunges 4 and delivers a reply to it: this session's view changes on NOOP
+      const o = await ImapClient.connect(server.imapPort);
+      try {
+        await o.login('alice', 'secret');
+        await o.exec('SELECT Threads');
+        await o.exec('UID STORE 4 +FLAGS (\\Deleted)');
+        await o.exec('EXPUNGE');
+        assert.equal((await o.append('Threads', mail('Re: Plan', 'h@x', 'Thu, 4 Jan 2024 10:00:00 +0000', 'r4',
+          { References: '<p@test> <r1@test> <r2@test>' }))).status, 'OK');
+      } finally {
+        await o.close();
+      }
+      await t.exec('NOOP');
+      // UIDs 1 3 5 6 7 8 are MSNs 1..6; 8 hangs under the gone 4, which joins it to 3
+      assert.deepEqual((await t.exec('UID THREAD REFERENCES UTF-8 ALL')).untagged, ['* THREAD ((1 (5)(3 8))(6))(7)']);
+      assert.deepEqual((await t.exec('THREAD REFERENCES UTF-8 ALL')).untagged, ['* THREAD ((1 (3)(2 6))(4))(5)']);
+      assert.equal(await kept(), '((1 (5)(3 8))(6))(7)');
+      // SORT's orders are kept the same way
+      assert.deepEqual((await t.exec('SORT (DATE) UTF-8 ALL')).untagged, ['* SORT 3 1 2 4 5 6']);
+      await db.admin.query(`update mail.order_cache set result = '8 7 6 5 3 1' where mailbox = $1 and request = 'SORT DATE'`, [box]);
+      assert.deepEqual((await t.exec('SORT (DATE) UTF-8 ALL')).untagged, ['* SORT 6 5 4 3 2 1']);
+      assert.deepEqual((await t.exec('UID SORT (DATE) UTF-8 ALL')).untagged, ['* SORT 8 7 6 5 3 1']);
+      assert.deepEqual((await t.exec('UID SORT (DATE) UTF-8 UNDELETED')).untagged, ['* SORT 5 1 3 6 7 8']);
+    });
+
     it('applies search criteria and answers an empty THREAD', async () => {
       assert.deepEqual((await t.exec('UID THREAD REFERENCES UTF-8 FROM c@x')).untagged, ['* THREAD (3)']);
       assert.deepEqual((await t.exec('THREAD REFS UTF-8 SUBJECT nothing')).untagged, ['* THREAD']);

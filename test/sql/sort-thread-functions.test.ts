@@ -288,3 +288,100 @@ describe('sql: SORT and THREAD data', () => {
     });
   });
 });
+
+describe('sql: the order cache (mail.order_cache)', () => {
+  let db: TestDatabase;
+  let carol: TestUser;
+  let dave: TestUser;
+
+  before(async () => {
+    db = await createTestDatabase();
+    carol = await createUser(db.admin, 'carol');
+    dave = await createUser(db.admin, 'dave');
+    await deliver(db, carol.inbox, [
+      { from: 'b@example.com', subject: 'two', date: 'Mon, 3 Jan 2022 10:00:00 +0000', arrival: '2022-01-05T00:00:00Z', messageId: '<a@x>' },
+      { from: 'a@example.com', subject: 'one', date: 'Sun, 2 Jan 2022 10:00:00 +0000', arrival: '2022-01-04T00:00:00Z', messageId: '<b@x>', inReplyTo: '<a@x>' },
+      { from: 'c@example.com', subject: 'three', date: 'Sat, 1 Jan 2022 10:00:00 +0000', arrival: '2022-01-03T00:00:00Z', messageId: '<c@x>' },
+    ]);
+  });
+  after(async () => { await db.drop(); });
+
+  const sort = async (keys: string[], uids: string | null = null, search: object | null = null) =>
+    (await db.api.query<{ uids: string; modseq: string | null }>('select uids, modseq from api.messages_sort($1, $2, $3, $4, $5)',
+      [carol.id, carol.inbox, uids, keys, search === null ? null : JSON.stringify(search)])).rows[0];
+  const entries = async () => (await db.admin.query<{ request: string; result: string }>(
+    'select request, result from mail.order_cache where mailbox = $1 order by request', [carol.inbox])).rows;
+  // a marked entry tells a served-from-cache answer from a recomputed one
+  const mark = (request: string, result: string) => db.admin.query(
+    'update mail.order_cache set result = $3 where mailbox = $1 and request = $2', [carol.inbox, request, result]);
+
+  it('keeps the order of a whole view, serves it while the view is the same, and recomputes for another view', async () => {
+    assert.equal((await sort(['DATE'])).uids, '3 2 1');
+    assert.deepEqual(await entries(), [{ request: 'SORT DATE', result: '3 2 1' }]);
+    await mark('SORT DATE', '1 2 3');
+    assert.deepEqual(await sort(['date']), { uids: '1 2 3', modseq: null });
+    // another view of the mailbox (a session that has seen only 1 and 2) is computed and replaces it
+    assert.equal((await sort(['DATE'], multirange([[1, 2]]))).uids, '2 1');
+    assert.deepEqual(await entries(), [{ request: 'SORT DATE', result: '2 1' }]);
+    assert.equal((await sort(['DATE'])).uids, '3 2 1');
+    // keys are kept apart, REVERSE and all
+    assert.equal((await sort(['REVERSE FROM', 'DATE'])).uids, '3 1 2');
+    assert.deepEqual((await entries()).map((e) => e.request), ['SORT DATE', 'SORT REVERSE FROM,DATE']);
+  });
+
+  it('never serves an order after the mailbox changed: new mail, expunge, new UIDVALIDITY', async () => {
+    await sort(['SUBJECT']);
+    await mark('SORT SUBJECT', '9 9 9');
+    await deliver(db, carol.inbox, [{ from: 'd@example.com', subject: 'four', date: 'Fri, 31 Dec 2021 10:00:00 +0000', arrival: '2022-01-06T00:00:00Z' }]);
+    assert.equal((await sort(['SUBJECT'])).uids, '4 2 3 1');
+    await mark('SORT SUBJECT', '9 9 9');
+    await db.admin.query('update mail.mailbox_messages set deleted = true where mailbox = $1 and uid = 4', [carol.inbox]);
+    await db.api.query('select * from api.messages_expunge($1, $2, null)', [carol.id, carol.inbox]);
+    assert.equal((await sort(['SUBJECT'])).uids, '2 3 1');
+    await mark('SORT SUBJECT', '9 9 9');
+    await db.admin.query('update mail.mailboxes set uidvalidity = uidvalidity + 1 where id = $1', [carol.inbox]);
+    assert.equal((await sort(['SUBJECT'])).uids, '2 3 1');
+  });
+
+  it('is not used for a search that selects less than the view, nor for RELEVANCY', async () => {
+    await sort(['ARRIVAL']);
+    await mark('SORT ARRIVAL', '9');
+    const subject = { type: 'string', field: 'subject', value: 't' };
+    assert.deepEqual(await sort(['ARRIVAL'], null, subject), { uids: '3 1', modseq: (await sort(['ARRIVAL'], null, subject)).modseq });
+    assert.notEqual((await sort(['ARRIVAL'], null, subject)).modseq, null);
+    assert.equal((await sort(['ARRIVAL'], null, { type: 'and', keys: [{ type: 'all' }, { type: 'all' }] })).uids, '9');
+    assert.equal((await sort(['ARRIVAL'], null, { type: 'not', key: { type: 'all' } })).uids, '');
+    assert.deepEqual((await entries()).find((e) => e.request === 'SORT ARRIVAL'), { request: 'SORT ARRIVAL', result: '9' });
+  });
+
+  it('forgets a mailbox\'s orders when a reparse changes its messages\' keys', async () => {
+    await sort(['SUBJECT']);
+    assert.ok((await entries()).some((e) => e.request === 'SORT SUBJECT'));
+    const id = (await db.admin.query<{ message: number }>('select message from mail.mailbox_messages where mailbox = $1 and uid = 2',
+      [carol.inbox])).rows[0].message;
+    const meta = messageMeta(parseMessage(raw({ from: 'a@example.com', subject: 'zzz', arrival: '' })));
+    await db.admin.query('select admin.messages_reparsed($1, $2::jsonb[])', [[id], [JSON.stringify(meta)]]);
+    assert.deepEqual(await entries(), []);
+    assert.equal((await sort(['SUBJECT'])).uids, '3 1 2');
+  });
+
+  it('keeps THREAD answers per algorithm and view, only for searches of everything and from a reader', async () => {
+    const view = multirange([[1, 3]]);
+    const cached = async (alg: string, search: object | null = null, user = carol) => (await db.api.query<{ t: string | null }>(
+      'select api.messages_thread_cached($1, $2, $3, $4, $5) as t', [user.id, carol.inbox, view, search && JSON.stringify(search), alg])).rows[0].t;
+    const remember = (alg: string, lists: string, search: object | null = null, user = carol) => db.api.query(
+      'select api.messages_thread_remember($1, $2, $3, $4, $5, $6)', [user.id, carol.inbox, view, search && JSON.stringify(search), alg, lists]);
+    assert.equal(await cached('REFERENCES'), null);
+    await remember('REFERENCES', '(1 2)(3)');
+    assert.equal(await cached('references'), '(1 2)(3)');
+    assert.equal(await cached('REFS'), null);
+    await remember('REFS', '(3)(1 2)', { type: 'string', field: 'subject', value: 'x' });
+    assert.equal(await cached('REFS'), null);
+    assert.equal(await cached('REFERENCES', { type: 'flag', flag: '\\Seen' }), null);
+    // only thread lists, only known algorithms, only with the r right
+    await assert.rejects(remember('REFERENCES', "(1) ' or 1=1"), { code: 'AXBAD' });
+    await assert.rejects(remember('BOGUS', '(1)'), { code: 'AXBAD' });
+    await assert.rejects(remember('REFERENCES', '(1)', null, dave), { code: 'AXNEX' });
+    await assert.rejects(cached('REFERENCES', null, dave), { code: 'AXNEX' });
+  });
+});

@@ -182,6 +182,27 @@ function runCli(runner: string, args: string[], env: NodeJS.ProcessEnv): Promise
   });
 }
 
+/** The environment an `aox` child process gets: no configuration file, the run's database. */
+function cliEnv(o: Pick<LoadOptions, 'owner' | 'frontend' | 'dir'>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AOX_') && !k.startsWith('PG')) env[k] = v;
+  Object.assign(env, {
+    AOX_CONFIG: join(o.dir, 'none.conf'),
+    AOX_DB_ADDRESS: String(o.owner.host), AOX_DB_PORT: String(o.owner.port), AOX_DB_NAME: String(o.owner.database),
+    AOX_DB_USER: String(o.frontend.user), AOX_DB_PASSWORD: String(o.frontend.password),
+    AOX_DB_OWNER: String(o.owner.user), AOX_DB_OWNER_PASSWORD: String(o.owner.password),
+  });
+  return env;
+}
+
+/** Runs another `aox` command (such as `tune database`) against the run's database; throws on failure. */
+export async function runAox(o: Pick<LoadOptions, 'owner' | 'frontend' | 'dir'>, args: string[]): Promise<void> {
+  const runner = CLI_RUNNERS.find((r) => existsSync(r));
+  if (!runner) throw new Error('no aox entry point');
+  const r = await runCli(runner, args, cliEnv(o));
+  if (r.code !== 0) throw new Error(`aox ${args.join(' ')} exited ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`);
+}
+
 async function loadWithCli(o: LoadOptions): Promise<LoadResult | string> {
   if (!existsSync(CLI_COMMAND)) return 'tools/aox/import.ts does not exist';
   const runner = CLI_RUNNERS.find((r) => existsSync(r));

@@ -1,13 +1,16 @@
 // THREAD and UID THREAD (RFC 5256 §4, §5): ORDEREDSUBJECT, REFERENCES and REFS
 // (draft-ietf-morg-inthread). The search program is evaluated and the per-message thread data
 // fetched by one api.messages_thread_data call over the session's view of the mailbox; the
-// algorithm itself runs in frontend/imap/threading (why there: see threading/types.ts).
+// algorithm itself runs in frontend/imap/threading (why there: see threading/types.ts). The
+// answer for a whole view is kept in the database's order cache (db/functions/47_sort_thread.sql),
+// so an unchanged archive folder is threaded once.
 import iconv from 'iconv-lite';
 import { defineCommand, SELECTED } from '../command.ts';
 import { raw } from '../compiler.ts';
 import { parseCharsetAndCriteria, searchUsesModseq } from '../grammar/search-program.ts';
 import { parseThreadAlgorithm } from '../grammar/thread-algorithm.ts';
 import { searchKeyJson } from '../search-program.ts';
+import type { Session } from '../session.ts';
 import { formatThreads, threadColumns, THREAD_ALGORITHMS, type ThreadAlgorithm, type ThreadColumns } from '../threading/index.ts';
 
 const decoders = {
@@ -44,6 +47,24 @@ export function threadColumnsOf(rows: readonly ThreadDataRow[]): ThreadColumns {
   return cols;
 }
 
+/**
+ * The thread lists in UID form: the answer kept for this view in the order cache when the search
+ * selects the whole view (api.messages_thread_cached), else computed here from the thread data and
+ * handed back to be kept (api.messages_thread_remember; the database ignores other searches).
+ */
+async function threadListsByUid(s: Session, view: string, search: string, algorithm: ThreadAlgorithm): Promise<string> {
+  const box = s.box;
+  const cached = await s.ctx.db.call<{ messages_thread_cached: string | null }>('messages_thread_cached',
+    s.userId, box.id, view, search, algorithm);
+  const kept = cached[0]?.messages_thread_cached;
+  if (kept != null) return kept;
+  const rows = await s.ctx.db.call<ThreadDataRow & Record<string, unknown>>('messages_thread_data',
+    s.userId, box.id, view, search, algorithm);
+  const lists = formatThreads(threadColumns(algorithm, threadColumnsOf(rows)));
+  await s.ctx.db.call('messages_thread_remember', s.userId, box.id, view, search, algorithm, lists);
+  return lists;
+}
+
 function makeThread(byUid: boolean) {
   return defineCommand({
     name: byUid ? 'UID THREAD' : 'THREAD',
@@ -62,10 +83,9 @@ function makeThread(byUid: boolean) {
       // RFC 7162 §3.1: a MODSEQ search criterion enables CONDSTORE (THREAD has no MODSEQ data)
       if (searchUsesModseq(program.key)) s.enableCondstore();
       const view = box.map.allUids();
-      const rows = view.isEmpty ? [] : await s.ctx.db.call<ThreadDataRow & Record<string, unknown>>('messages_thread_data',
-        s.userId, box.id, view.toPgMultirange(), JSON.stringify(searchKeyJson(program.key, box)), algorithm);
-      const tree = threadColumns(algorithm, threadColumnsOf(rows));
-      const lists = formatThreads(tree, byUid ? (uid) => uid : (uid) => box.map.msnOf(uid));
+      const uidLists = view.isEmpty ? '' : await threadListsByUid(s, view.toPgMultirange(),
+        JSON.stringify(searchKeyJson(program.key, box)), algorithm);
+      const lists = byUid ? uidLists : uidLists.replace(/\d+/g, (uid) => String(box.map.msnOf(Number(uid))));
       // thread-data = "THREAD" [SP 1*thread-list]; the lists are digits and parentheses only
       const w = s.writer();
       w.value(raw(lists === '' ? '* THREAD\r\n' : `* THREAD ${lists}\r\n`));

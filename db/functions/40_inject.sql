@@ -133,13 +133,19 @@ begin
      where b.id = c.b
     returning b.id, b.uidnext - c.cnt as first_uid, b.nextmodseq - 1 as modseq, b.uidvalidity
   ), ins as (
+    -- the sort keys are joined here rather than looked up by the row trigger, one call per row
+    -- (47_sort_thread.sql); a message without keys (none: they are written with it) leaves them
+    -- null and the trigger fills them
     insert into mail.mailbox_messages (mailbox, uid, message, modseq, internaldate, size, seen,
-                                       answered, flagged, deleted, draft, keywords)
+                                       answered, flagged, deleted, draft, keywords,
+                                       sort_date, sort_subject, sent_day)
     select d.b, a.first_uid + d.rn::int - 1, v_ids[d.m], a.modseq, d.d, length(p_raw[d.m]),
            '\seen' = any(l.f), '\answered' = any(l.f), '\flagged' = any(l.f), '\deleted' = any(l.f),
            '\draft' = any(l.f),
-           coalesce(array(select distinct k from unnest(d.f) k where left(k, 1) <> '\' order by k), '{}')
+           coalesce(array(select distinct k from unnest(d.f) k where left(k, 1) <> '\' order by k), '{}'),
+           coalesce(mk.sent_date, d.d), mk.sort_subject, coalesce(mk.sent_day, (d.d at time zone 'UTC')::date)
       from d join alloc a on a.id = d.b
+      left join mail.message_keys mk on mk.message = v_ids[d.m]
       cross join lateral (select array(select lower(k) from unnest(d.f) k) as f) l
     returning 1
   )

@@ -257,10 +257,14 @@ begin
     select mm.*, row_number() over (order by mm.uid) as rn from mail.mailbox_messages mm
      where mm.mailbox = p_src and mail.uid_in(mm.uid, p_uids)
   ), ins as (
+    -- the sort keys come along (the same message and INTERNALDATE give the same keys), so the
+    -- row trigger that would look them up per row is not called (47_sort_thread.sql)
     insert into mail.mailbox_messages (mailbox, uid, message, modseq, internaldate, size, seen,
-                                       answered, flagged, deleted, draft, keywords, thread_root)
+                                       answered, flagged, deleted, draft, keywords, thread_root,
+                                       sort_date, sort_subject, sent_day)
     select p_dst, v_first + s.rn::int - 1, s.message, v_modseq, s.internaldate, s.size, s.seen,
-           s.answered, s.flagged, s.deleted, s.draft, s.keywords, s.thread_root
+           s.answered, s.flagged, s.deleted, s.draft, s.keywords, s.thread_root,
+           s.sort_date, s.sort_subject, s.sent_day
       from src s
     returning 1
   )

@@ -30,6 +30,11 @@ export class MsnMap {
     return this.lo.length;
   }
 
+  /** True when every UID is its own MSN (UIDs 1..n, nothing expunged): answers need no mapping. */
+  get isIdentity(): boolean {
+    return this.lo.length === 0 || (this.lo.length === 1 && this.lo[0] === 1);
+  }
+
   /** Highest UID, or 0 when empty. */
   get maxUid(): number {
     return this.hi.length === 0 ? 0 : this.hi[this.hi.length - 1];

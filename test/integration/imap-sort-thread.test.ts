@@ -125,6 +125,11 @@ describe('imap SORT and THREAD', () => {
       assert.deepEqual((await t.exec('THREAD REFS UTF-8 ALL')).untagged, ['* THREAD (1 (5)(3 4))(6)(2 7)']);
     });
 
+    it('sorts a folder whose UIDs are its sequence numbers straight from the database\'s text', async () => {
+      assert.deepEqual((await t.exec('SORT (DATE) UTF-8 ALL')).untagged, ['* SORT 5 1 2 3 4 6 7']);
+      assert.deepEqual((await t.exec('SORT (REVERSE ARRIVAL) UTF-8 ALL')).untagged, ['* SORT 7 6 5 4 3 2 1']);
+    });
+
     it('threads by ORDEREDSUBJECT', async () => {
       assert.deepEqual((await t.exec('THREAD ORDEREDSUBJECT UTF-8 ALL')).untagged, ['* THREAD (5 (1)(3)(4)(6))(2 7)']);
     });

@@ -43,6 +43,20 @@ describe('imap msn map', () => {
     assert.equal(m.uidAt(1), 0);
   });
 
+  it('knows when every UID is its own MSN', () => {
+    assert.equal(new MsnMap().isIdentity, true);
+    const m = MsnMap.fromRuns([[1, 5]]);
+    assert.equal(m.isIdentity, true);
+    m.remove(SequenceSet.parse('5'));
+    assert.equal(m.isIdentity, true);
+    m.appendRun(7, 7);
+    assert.equal(m.isIdentity, false);
+    assert.equal(MsnMap.fromRuns([[2, 5]]).isIdentity, false);
+    const n = MsnMap.fromRuns([[1, 3]]);
+    n.remove(SequenceSet.parse('1'));
+    assert.equal(n.isIdentity, false);
+  });
+
   it('holds a million messages in one run and answers quickly with many runs', () => {
     const big = MsnMap.fromRuns([[1, 1_000_000]]);
     assert.equal(big.size, 1_000_000);

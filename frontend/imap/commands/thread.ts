@@ -85,7 +85,7 @@ function makeThread(byUid: boolean) {
       const view = box.map.allUids();
       const uidLists = view.isEmpty ? '' : await threadListsByUid(s, view.toPgMultirange(),
         JSON.stringify(searchKeyJson(program.key, box)), algorithm);
-      const lists = byUid ? uidLists : uidLists.replace(/\d+/g, (uid) => String(box.map.msnOf(Number(uid))));
+      const lists = byUid || box.map.isIdentity ? uidLists : uidLists.replace(/\d+/g, (uid) => String(box.map.msnOf(Number(uid))));
       // thread-data = "THREAD" [SP 1*thread-list]; the lists are digits and parentheses only
       const w = s.writer();
       w.value(raw(lists === '' ? '* THREAD\r\n' : `* THREAD ${lists}\r\n`));

@@ -182,7 +182,8 @@ function runCli(runner: string, args: string[], env: NodeJS.ProcessEnv): Promise
   });
 }
 
-/** The environment an `aox` child process gets: no configuration file, the run's database. */
+/** The environment an `aox` child process gets: no configuration file (everything comes from the
+ * environment), the run's database. */
 function cliEnv(o: Pick<LoadOptions, 'owner' | 'frontend' | 'dir'>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AOX_') && !k.startsWith('PG')) env[k] = v;
@@ -207,17 +208,8 @@ async function loadWithCli(o: LoadOptions): Promise<LoadResult | string> {
   if (!existsSync(CLI_COMMAND)) return 'tools/aox/import.ts does not exist';
   const runner = CLI_RUNNERS.find((r) => existsSync(r));
   if (!runner) return 'no aox entry point to run the import command';
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AOX_') && !k.startsWith('PG')) env[k] = v;
-  Object.assign(env, {
-    // no configuration file: everything below comes from the environment
-    AOX_CONFIG: join(o.dir, 'none.conf'),
-    AOX_DB_ADDRESS: String(o.owner.host), AOX_DB_PORT: String(o.owner.port), AOX_DB_NAME: String(o.owner.database),
-    AOX_DB_USER: String(o.frontend.user), AOX_DB_PASSWORD: String(o.frontend.password),
-    AOX_DB_OWNER: String(o.owner.user), AOX_DB_OWNER_PASSWORD: String(o.owner.password),
-  });
   const args = ['import', '-q', `${o.login}:INBOX`, 'mbox', o.mbox];
-  const r = await runCli(runner, args, env);
+  const r = await runCli(runner, args, cliEnv(o));
   const rel = runner.slice(runner.lastIndexOf('tools/'));
   // 2: some input was skipped (reported, the rest imported)
   if (r.code !== 0 && r.code !== 2) return `aox import exited ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`;

@@ -13,7 +13,8 @@
 //   uid), and the mail directory is chowned to it. Not root, the current uid/gid is used and the
 //   login/internal users are the current user too.
 // - Limits raised only as far as the scenarios need (1,000 IDLE sessions from one address):
-//   process_limit of imap and imap-login, mail_max_userip_connections, default_client_limit.
+//   process_limit of imap and imap-login, mail_max_userip_connections, default_client_limit; and
+//   the imap processes' vsz_limit, which a million-message maildir needs.
 //   Everything else is Dovecot's default (high-security login mode, mail_fsync = optimized).
 import { spawnSync } from 'node:child_process';
 import { accessSync, chmodSync, chownSync, closeSync, constants, existsSync, fchownSync, futimesSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
@@ -161,6 +162,9 @@ export class DovecotSide implements Side {
       '}',
       'service imap {',
       `  process_limit = ${processes}`,
+      // the default 256 MB is too little for a 1,000,000-message maildir: the imap process died
+      // "Out of memory" syncing the uidlist at FETCH; aox's server process has no such cap either
+      '  vsz_limit = 2G',
       '}',
       'service pop3-login {',
       `  inet_listener pop3 {\n    address = ${LOOPBACK}\n    port = ${pop}\n  }`,

@@ -100,6 +100,17 @@ begin
     end if;
   end loop;
 
+  -- 1b. The word index of SEARCH TEXT/BODY (45_imap.sql) for bodies stored by this call: the words
+  -- the frontend split, or, from a caller that sent none, the same split done here.
+  perform mail.message_words_add(array_agg(n.id),
+            array_agg(coalesce(n.meta->>'bodyWords', mail.search_words_split(n.meta->>'bodyText'))),
+            array_agg(coalesce(n.meta->>'headerWords',
+                               mail.search_words_split(mail.headers_text(coalesce(n.meta->'headers', '[]'))))))
+    from (select distinct on (x.id) x.id, p_meta[x.ord] as meta
+            from unnest(v_ids) with ordinality x(id, ord)
+           where not exists (select 1 from mail.message_words w where w.message = x.id)
+           order by x.id, x.ord) n;
+
   -- 2. Lock the target mailboxes in id order (no deadlocks between concurrent injectors) and check
   -- that they exist and may be written.
   for v_box in

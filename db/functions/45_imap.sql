@@ -112,6 +112,113 @@ language sql immutable as $$
   select '%' || replace(replace(replace(mail.folded(p_text), '\', '\\'), '%', '\%'), '_', '\_') || '%'
 $$;
 
+-- The word index of SEARCH TEXT and BODY (db/migrations/0012). A word is a maximal run of
+-- characters other than ASCII controls, spaces and punctuation; this split must agree with
+-- frontend/mime/search-words.ts, which makes the words of new mail. Returns the distinct words
+-- joined by spaces, the form mail.message_words_add reads; used for mail stored without them.
+create or replace function mail.search_words_split(p_text text) returns text
+language sql immutable parallel safe as $$
+  select coalesce(string_agg(distinct w, ' '), '')
+    from regexp_split_to_table(p_text, '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+') w where w <> ''
+$$;
+
+-- Indexes the words of new messages: p_body[i] and p_header[i] are the space-joined words of
+-- message p_ids[i]'s body text and header (mail.search_words_split). They are case-folded here,
+-- by the same mail.folded the searched string goes through, added to the vocabulary (in word
+-- order, so concurrent injectors never wait on each other in a cycle) and stored as ids.
+-- A message that already has its words keeps them.
+create or replace function mail.message_words_add(p_ids bigint[], p_body text[], p_header text[])
+returns void language plpgsql as $$
+begin
+  insert into mail.search_words (word)
+    select distinct w collate "C"
+      from unnest(p_body || p_header) t, unnest(string_to_array(mail.folded(coalesce(t, '')), ' ')) w
+     where w <> '' and octet_length(w) <= 200
+     order by 1
+  on conflict (word) do nothing;
+  -- a second statement: under READ COMMITTED it sees the words a concurrent injector committed
+  -- while the insert above waited on them, which the first statement's snapshot does not
+  insert into mail.message_words (message, words, long_body, long_header)
+    select i.id,
+           array(select v.id from mail.search_words v
+                  where v.word = any(array(select w collate "C" from unnest(f.body) w))
+                 union
+                 select -v.id from mail.search_words v
+                  where v.word = any(array(select w collate "C" from unnest(f.header) w))),
+           array(select distinct w from unnest(f.body) w where octet_length(w) > 200),
+           array(select distinct w from unnest(f.header) w where octet_length(w) > 200)
+      from unnest(p_ids, p_body, p_header) i(id, body, header),
+           lateral (select string_to_array(mail.folded(coalesce(i.body, '')), ' ') as body,
+                           string_to_array(mail.folded(coalesce(i.header, '')), ' ') as header) f
+     where i.id is not null
+  on conflict (message) do nothing;
+end $$;
+
+-- The messages of mailbox p_mailbox with any of the words p_words (ids; header words negated), or
+-- with a word too long for the vocabulary that contains p_needle (p_long: 'body' or 'text').
+-- A function of its own, so that the way in is chosen by the mailbox's size rather than by the
+-- planner, which cannot see that the arrays are read from TOAST:
+-- - a mailbox with a fiftieth of all messages or more: the GIN index finds the messages of every
+--   mailbox, and the caller's join keeps this one's (a word in a sixth of the mail costs a sixth
+--   of the narrow index entries, and no text);
+-- - a smaller one: each of its messages' words is checked, which costs less than the global
+--   matches of a common word in a large installation.
+create or replace function mail.messages_with_words(p_mailbox int, p_words int[], p_long text, p_needle text)
+returns setof bigint language plpgsql stable rows 10000
+set enable_seqscan = off set work_mem = '64MB' as $$
+declare
+  v_all real := (select c.reltuples from pg_catalog.pg_class c where c.oid = 'mail.message_words'::regclass);
+  v_here int := (select b.messages from mail.mailboxes b where b.id = p_mailbox);
+begin
+  if v_all > 0 and coalesce(v_here, 0) * 50 < v_all then
+    return query
+      select mm.message from mail.mailbox_messages mm
+       where mm.mailbox = p_mailbox
+         and (select w.words && p_words
+                     or exists (select 1 from unnest(case when p_long = 'text' then w.long_body || w.long_header
+                                                          else w.long_body end) t
+                                 where strpos(t, p_needle) > 0)
+                from mail.message_words w where w.message = mm.message);
+    return;
+  end if;
+  return query
+    select w.message from mail.message_words w where w.words && p_words
+    union all
+    select w.message from mail.message_words w
+     where (w.long_body <> '{}' or w.long_header <> '{}')
+       and exists (select 1 from unnest(case when p_long = 'text' then w.long_body || w.long_header
+                                              else w.long_body end) t
+                    where strpos(t, p_needle) > 0);
+end $$;
+
+-- SEARCH TEXT/BODY through the word index (p_field 'text' or 'body'), as a condition over mm, or
+-- null when the index cannot answer: the string holds a separator (its words would have to be
+-- adjacent: the substring scan decides), is shorter than 3 characters (the vocabulary's trigram
+-- index cannot narrow it), or is in more than 10,000 distinct words (the GIN lookup would cost
+-- more than it saves).
+create or replace function mail.search_words_sql(p_field text, p_value text) returns text
+language plpgsql stable as $$
+declare
+  v_needle text := mail.folded(p_value);
+  v_ids int[];
+begin
+  if v_needle ~ '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]' or char_length(v_needle) < 3 then
+    return null;
+  end if;
+  select array_agg(v.id) into v_ids
+    from (select w.id from mail.search_words w
+           where w.word like (mail.substring_pattern(p_value) collate "C") limit 10001) v;
+  if coalesce(array_length(v_ids, 1), 0) > 10000 then
+    return null;
+  end if;
+  if p_field = 'text' then
+    v_ids := v_ids || array(select -x from unnest(v_ids) x);
+  end if;
+  -- $1 is the mailbox in every statement a search condition goes into (mail.search_source_sql)
+  return format('(mm.message in (select mail.messages_with_words($1, %L::int[], %L, %L)))',
+                coalesce(v_ids, '{}'), p_field, v_needle);
+end $$;
+
 -- A date comparison of a timestamp column with a calendar day (UTC), in index-friendly form.
 create or replace function mail.search_date_sql(p_column text, p_op text, p_date text) returns text
 language plpgsql immutable as $$
@@ -246,8 +353,12 @@ begin
       when 'bcc' then format('(mail.folded(msg.bcc_text) like %s)', v_pattern)
       -- (a message without a Subject field has a null subject, which contains nothing)
       when 'subject' then format('(msg.subject is not null and mail.folded(msg.subject) like %s)', v_pattern)
-      when 'body' then format('(mail.folded(msg.body_text) like %s)', v_pattern)
-      when 'text' then format('(mail.folded(msg.body_text) like %1$s or mail.folded(mail.headers_text(msg.headers)) like %1$s)', v_pattern)
+      -- the word index when it can answer; else the folded text decides, narrowed by the trigram
+      -- indexes of aox tune database when there are any
+      when 'body' then coalesce(mail.search_words_sql('body', p_key->>'value'),
+                                format('(mail.folded(msg.body_text) like %s)', v_pattern))
+      when 'text' then coalesce(mail.search_words_sql('text', p_key->>'value'),
+                                format('(mail.folded(msg.body_text) like %1$s or mail.folded(mail.headers_text(msg.headers)) like %1$s)', v_pattern))
     end;
   when 'header' then
     -- RFC 3501 §6.4.4: an empty string matches every message that has the field

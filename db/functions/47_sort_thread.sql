@@ -136,7 +136,7 @@ end $$;
 create or replace function mail.sort_source_sql(p_uids int4multirange, p_search jsonb,
                                                 p_needs_message boolean default true,
                                                 p_join text default '') returns text
-language plpgsql immutable as $$
+language plpgsql stable as $$
 declare
   v_cond text := case when p_search is null then null else mail.search_sql(p_search) end;
 begin

@@ -786,6 +786,12 @@ begin
     from unnest(p_ids, p_meta) as i(id, meta)
    where m.id = i.id;
   get diagnostics v_n = row_count;
+  -- the words of SEARCH TEXT/BODY follow the new text
+  delete from mail.message_words w where w.message = any(p_ids);
+  perform mail.message_words_add(array_agg(m.id),
+            array_agg(coalesce(i.meta->>'bodyWords', mail.search_words_split(m.body_text))),
+            array_agg(coalesce(i.meta->>'headerWords', mail.search_words_split(mail.headers_text(m.headers)))))
+    from unnest(p_ids, p_meta) as i(id, meta) join mail.messages m on m.id = i.id;
   return v_n;
 end $$;
 comment on function admin.messages_reparsed(bigint[], jsonb[]) is

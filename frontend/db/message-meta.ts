@@ -1,6 +1,7 @@
 // The parsed view of a message as mail.inject stores it (db/functions/40_inject.sql reads these
 // keys), and the way back from jsonb to IMAP values for FETCH.
 import type { Address, ImapValue, ParsedMessage } from '../mime/types.ts';
+import { searchWords } from '../mime/search-words.ts';
 
 /** A Buffer inside an IMAP value tree, as JSON: 8-bit header bytes must survive the round trip. */
 interface JsonBytes { $b64: string }
@@ -62,13 +63,15 @@ const ENVELOPE_TO = 5;
 const ENVELOPE_CC = 6;
 
 export function messageMeta(p: ParsedMessage): Record<string, unknown> {
+  const headers = p.headers.map(([n, v]) => [stripNul(n), stripNul(v)]);
+  const bodyText = stripNul(p.bodyText);
   return {
     headerSize: p.headerSize,
     envelope: imapValueToJson(p.envelope),
     body: imapValueToJson(p.body),
     bodystructure: imapValueToJson(p.bodystructure),
     parts: p.parts,
-    headers: p.headers.map(([n, v]) => [stripNul(n), stripNul(v)]),
+    headers,
     subject: p.subject === null ? null : stripNul(p.subject),
     baseSubject: stripNul(p.baseSubject),
     fromText: stripNul(addressText(p.from)),
@@ -84,7 +87,11 @@ export function messageMeta(p: ParsedMessage): Record<string, unknown> {
     messageId: p.messageId === null ? null : stripNul(p.messageId),
     inReplyTo: p.inReplyTo.map(stripNul),
     references: p.references.map(stripNul),
-    bodyText: stripNul(p.bodyText),
+    bodyText,
+    // the word index of SEARCH TEXT/BODY: the header's words are those of mail.headers_text
+    // ("Name: value" lines), so field names count, as they do for the substring scan
+    bodyWords: searchWords(bodyText),
+    headerWords: searchWords(...headers.flat()),
     problems: p.problems.map(stripNul),
   };
 }

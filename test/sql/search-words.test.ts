@@ -1,0 +1,162 @@
+// The word index of SEARCH TEXT and BODY (db/migrations/0012, db/functions/45_imap.sql): its
+// answers must be exactly those of a substring scan of the folded text, whichever way in it takes.
+import assert from 'node:assert/strict';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { createUser, type TestUser } from '../helpers/users.ts';
+import { inject } from '../helpers/inject.ts';
+import { messageMeta } from '../../frontend/db/message-meta.ts';
+import { parseMessage } from '../../frontend/mime/parse.ts';
+import { searchWords } from '../../frontend/mime/search-words.ts';
+
+const LONG_WORD = 'q'.repeat(150) + 'Haystackneedle' + 'z'.repeat(150);
+
+function mail(subject: string, body: string, extra = ''): Buffer {
+  return Buffer.from(`From: Sender <sender@example.org>\r\nTo: b@example.com\r\nSubject: ${subject}\r\n${extra}` +
+    'Content-Type: text/plain; charset=utf-8\r\n\r\n' + body);
+}
+
+const CORPUS = [
+  mail('Town meeting', 'The townspeople met on Tuesday.\r\n'),
+  mail('PEOPLE!', 'Peoples of the world, unite.\r\n'),
+  mail('quarterly report', 'Numbers went up: 42abc and x-y.z\r\n'),
+  mail('German', 'Viel Ärger mit der Straße, naïve Leute.\r\n'),
+  mail('Japanese', '日本語テキストの例\r\n'),
+  mail('Long', `see ${LONG_WORD} here\r\n`),
+  mail('Headers', 'nothing special\r\n', 'X-Project: Zephyr-7\r\n'),
+  mail('Link', 'https://example.com/very/long/path?q=people_search\r\n'),
+];
+
+const NEEDLES = ['people', 'PEOPLE', 'eopl', 'townspeople', 'peoples', 'ärger', 'ÄRGER', 'straße', 'NAÏVE',
+  '本語テ', 'quarterly', 'zephyr', 'project', 'subject', 'haystackneedle', 'qqqhaystack', 'sender', 'org',
+  '42abc', 'xyzzy', 'tuesday', 'people_search', 'x-project', 'y.z', 'of the world', 'te'];
+
+async function uids(db: TestDatabase, user: number, mailbox: number, field: string, value: string): Promise<number[]> {
+  const r = await db.api.query<{ lo: number; hi: number }>('select lo, hi from api.messages_search($1, $2, $3)',
+    [user, mailbox, JSON.stringify({ type: 'string', field, value })]);
+  return r.rows.flatMap(({ lo, hi }) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i));
+}
+
+/** The substring scan the index must agree with: the folded text, read in full. */
+async function scanned(db: TestDatabase, mailbox: number, field: string, value: string): Promise<number[]> {
+  const r = await db.admin.query<{ uid: number }>(
+    `select mm.uid from mail.mailbox_messages mm join mail.messages msg on msg.id = mm.message
+      where mm.mailbox = $1 and (mail.folded(msg.body_text) like mail.substring_pattern($2)
+            or ($3 = 'text' and mail.folded(mail.headers_text(msg.headers)) like mail.substring_pattern($2)))
+      order by mm.uid`, [mailbox, value, field]);
+  return r.rows.map((x) => x.uid);
+}
+
+async function usesWords(db: TestDatabase, field: string, value: string): Promise<boolean> {
+  return (await db.admin.query('select mail.search_words_sql($1, $2) as c', [field, value])).rows[0].c !== null;
+}
+
+describe('sql: the word index of SEARCH TEXT and BODY', () => {
+  let db: TestDatabase;
+  let alice: TestUser;
+  let small: number;
+
+  before(async () => {
+    db = await createTestDatabase();
+    alice = await createUser(db.admin, 'alice', 'secret', 'alice@example.com', ['Small', 'Filler']);
+    await inject(db.api, alice.id, CORPUS, CORPUS.map((_, i) => ({ m: i + 1, b: alice.inbox })));
+    const boxes = await db.admin.query<{ id: number; name: string }>('select id, name from mail.mailboxes where owner = $1', [alice.id]);
+    small = boxes.rows.find((b) => b.name === 'Small')!.id;
+    const filler = boxes.rows.find((b) => b.name === 'Filler')!.id;
+    // Small holds two messages out of more than a hundred: checked message by message; INBOX
+    // (eight) goes through the GIN index (mail.messages_with_words)
+    await inject(db.api, alice.id, [CORPUS[0], CORPUS[5]], [{ m: 1, b: small }, { m: 2, b: small }]);
+    const fill = Array.from({ length: 100 }, (_, i) => mail(`filler ${i}`, `ordinary text number ${i}\r\n`));
+    await inject(db.api, alice.id, fill, fill.map((_, i) => ({ m: i + 1, b: filler })));
+    await db.admin.query('analyze mail.message_words');
+  });
+  after(async () => db.drop());
+
+  it('splits text in SQL exactly as the frontend does', async () => {
+    const texts = ['Hello, hello world!\tfoo_bar\r\nx-y.z@host:8080', 'Straße 42abc Ärger\u00a0heute 日本語 déjà-vu',
+      '~tilde`back{brace}|pipe\\slash', '', '...', 'a\u0001b\u007fc'];
+    for (const t of texts) {
+      const sql = (await db.admin.query<{ w: string }>('select mail.search_words_split($1) as w', [t])).rows[0].w;
+      assert.deepEqual(sql.split(' ').filter(Boolean).sort(), searchWords(t).split(' ').filter(Boolean).sort(), t);
+    }
+  });
+
+  it('answers a single word from the index, and every string exactly as a full scan would', async () => {
+    for (const value of NEEDLES) {
+      const wordOnly = !/[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]/.test(value) && [...value].length >= 3;
+      assert.equal(await usesWords(db, 'text', value), wordOnly, value);
+      for (const field of ['text', 'body']) {
+        for (const box of [alice.inbox, small]) {
+          assert.deepEqual(await uids(db, alice.id, box, field, value), await scanned(db, box, field, value),
+            `${field} ${value} in ${box === small ? 'Small' : 'INBOX'}`);
+        }
+      }
+    }
+    // the cases that matter, spelled out: infix, case, header-only words, a word past the vocabulary
+    assert.deepEqual(await uids(db, alice.id, alice.inbox, 'text', 'PEOPLE'), [1, 2, 8]);
+    assert.deepEqual(await uids(db, alice.id, alice.inbox, 'text', 'zephyr'), [7]);
+    assert.deepEqual(await uids(db, alice.id, alice.inbox, 'body', 'zephyr'), []);
+    assert.deepEqual(await uids(db, alice.id, alice.inbox, 'text', 'haystackneedle'), [6]);
+    assert.deepEqual(await uids(db, alice.id, small, 'body', 'haystackneedle'), [2]);
+    assert.deepEqual(await uids(db, alice.id, alice.inbox, 'text', 'ÄRGER'), [4]);
+  });
+
+  it('negates and combines like any other key', async () => {
+    const r = await db.api.query<{ lo: number; hi: number }>('select lo, hi from api.messages_search($1, $2, $3)',
+      [alice.id, alice.inbox, JSON.stringify({ type: 'and', keys: [
+        { type: 'not', key: { type: 'string', field: 'text', value: 'people' } },
+        { type: 'or', left: { type: 'string', field: 'body', value: 'tuesday' }, right: { type: 'string', field: 'text', value: 'quarterly' } },
+      ] })]);
+    assert.deepEqual(r.rows.map((x) => [x.lo, x.hi]), [[3, 3]]);
+  });
+
+  it('indexes mail from a caller that sent no words, and follows a reparse', async () => {
+    const raw = mail('Peculiar', 'Serendipitous finding\r\n');
+    const meta = messageMeta(parseMessage(raw));
+    delete meta.bodyWords;
+    delete meta.headerWords;
+    const [row] = (await db.api.query<{ uid: number; message: string }>(
+      'select uid, message from api.message_inject($1, $2, $3::jsonb[], $4, false)',
+      [alice.id, [raw], [JSON.stringify(meta)], JSON.stringify([{ m: 1, b: alice.inbox, f: [] }])])).rows;
+    assert.deepEqual(await uids(db, alice.id, alice.inbox, 'body', 'SERENDIPITOUS'), [row.uid]);
+    assert.deepEqual(await uids(db, alice.id, alice.inbox, 'text', 'peculiar'), [row.uid]);
+
+    const again = messageMeta(parseMessage(mail('Peculiar', 'Quixotic finding\r\n')));
+    await db.admin.query('select admin.messages_reparsed($1, $2::jsonb[])', [[row.message], [JSON.stringify(again)]]);
+    assert.deepEqual(await uids(db, alice.id, alice.inbox, 'body', 'serendipitous'), []);
+    assert.deepEqual(await uids(db, alice.id, alice.inbox, 'body', 'quixotic'), [row.uid]);
+  });
+
+  it('keeps every word of two injectors that add the same new words at once', async () => {
+    const a = await db.api.connect();
+    const b = await db.api.connect();
+    try {
+      const words = Array.from({ length: 50 }, (_, i) => `brandnewword${i}`).join(' ');
+      await a.query('begin');
+      await inject(a, alice.id, [mail('first', words + '\r\n')], [{ m: 1, b: alice.inbox }]);
+      // b waits for a's uncommitted vocabulary rows, then must still find their ids
+      const second = inject(b, alice.id, [mail('second', words + ' extra\r\n')], [{ m: 1, b: alice.inbox }]);
+      await new Promise((r) => setTimeout(r, 200));
+      await a.query('commit');
+      const [{ uid }] = await second;
+      const found = await uids(db, alice.id, alice.inbox, 'body', 'brandnewword49');
+      assert.equal(found.length, 2);
+      assert.ok(found.includes(uid));
+    } finally {
+      a.release();
+      b.release();
+    }
+  });
+
+  it('forgets the words of a message aox vacuum purges', async () => {
+    const gone = (await db.api.query<{ id: number }>('select api.mailbox_create($1, $2) as id', [alice.id, 'Gone'])).rows[0].id;
+    const [row] = await inject(db.api, alice.id, [mail('bye', 'Evanescent words\r\n')], [{ m: 1, b: gone, f: ['\\Deleted'] }]);
+    const words = (id: number) => db.admin.query('select 1 from mail.message_words where message = $1', [id]);
+    assert.equal((await words(row.message)).rowCount, 1);
+    await db.api.query('select * from api.messages_expunge($1, $2)', [alice.id, gone]);
+    await db.admin.query(`update mail.deleted_messages set deleted_at = now() - interval '60 days' where mailbox = $1`, [gone]);
+    await db.admin.query('select * from admin.vacuum(49)');
+    assert.equal((await db.admin.query('select 1 from mail.messages where id = $1', [row.message])).rowCount, 0);
+    assert.equal((await words(row.message)).rowCount, 0);
+  });
+});
+

@@ -122,29 +122,30 @@ language sql immutable parallel safe as $$
     from regexp_split_to_table(p_text, '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+') w where w <> ''
 $$;
 
+-- The hashes stored for a list of folded words (mail.message_words): hashtext of each distinct
+-- word the vocabulary takes (up to 200 bytes).
+create or replace function mail.search_words_hashes(p_words text[]) returns int[]
+language sql immutable parallel safe as $$
+  select array(select distinct hashtext(w collate "C") from unnest(p_words) w
+                where w <> '' and octet_length(w) <= 200)
+$$;
+
 -- Indexes the words of new messages: p_body[i] and p_header[i] are the space-joined words of
 -- message p_ids[i]'s body text and header (mail.search_words_split). They are case-folded here,
 -- by the same mail.folded the searched string goes through, added to the vocabulary (in word
--- order, so concurrent injectors never wait on each other in a cycle) and stored as ids.
--- A message that already has its words keeps them.
+-- order, so concurrent injectors never wait on each other in a cycle) and stored as hashes, which
+-- need no lookup. A message that already has its words keeps them.
 create or replace function mail.message_words_add(p_ids bigint[], p_body text[], p_header text[])
 returns void language plpgsql as $$
 begin
   insert into mail.search_words (word)
-    select distinct w collate "C"
-      from unnest(p_body || p_header) t, unnest(string_to_array(mail.folded(coalesce(t, '')), ' ')) w
-     where w <> '' and octet_length(w) <= 200
-     order by 1
+    select d.w from (select distinct w collate "C" as w
+                       from unnest(p_body || p_header) t, unnest(string_to_array(mail.folded(coalesce(t, '')), ' ')) w
+                      where w <> '' and octet_length(w) <= 200) d
+     order by d.w
   on conflict (word) do nothing;
-  -- a second statement: under READ COMMITTED it sees the words a concurrent injector committed
-  -- while the insert above waited on them, which the first statement's snapshot does not
-  insert into mail.message_words (message, words, long_body, long_header)
-    select i.id,
-           array(select v.id from mail.search_words v
-                  where v.word = any(array(select w collate "C" from unnest(f.body) w))
-                 union
-                 select -v.id from mail.search_words v
-                  where v.word = any(array(select w collate "C" from unnest(f.header) w))),
+  insert into mail.message_words (message, body_words, header_words, long_body, long_header)
+    select i.id, mail.search_words_hashes(f.body), mail.search_words_hashes(f.header),
            array(select distinct w from unnest(f.body) w where octet_length(w) > 200),
            array(select distinct w from unnest(f.header) w where octet_length(w) > 200)
       from unnest(p_ids, p_body, p_header) i(id, body, header),
@@ -154,69 +155,82 @@ begin
   on conflict (message) do nothing;
 end $$;
 
--- The messages of mailbox p_mailbox with any of the words p_words (ids; header words negated), or
--- with a word too long for the vocabulary that contains p_needle (p_long: 'body' or 'text').
+-- The messages of mailbox p_mailbox that have a word hashed in p_hashes in their body (p_field
+-- 'body') or anywhere ('text'), or a word too long for the vocabulary that contains p_needle.
 -- A function of its own, so that the way in is chosen by the mailbox's size rather than by the
 -- planner, which cannot see that the arrays are read from TOAST:
--- - a mailbox with a fiftieth of all messages or more: the GIN index finds the messages of every
+-- - a mailbox with a fiftieth of all messages or more: the GIN indexes find the messages of every
 --   mailbox, and the caller's join keeps this one's (a word in a sixth of the mail costs a sixth
 --   of the narrow index entries, and no text);
 -- - a smaller one: each of its messages' words is checked, which costs less than the global
 --   matches of a common word in a large installation.
-create or replace function mail.messages_with_words(p_mailbox int, p_words int[], p_long text, p_needle text)
+create or replace function mail.messages_with_words(p_mailbox int, p_hashes int[], p_field text, p_needle text)
 returns setof bigint language plpgsql stable rows 10000
 set enable_seqscan = off set work_mem = '64MB' as $$
 declare
   v_all real := (select c.reltuples from pg_catalog.pg_class c where c.oid = 'mail.message_words'::regclass);
   v_here int := (select b.messages from mail.mailboxes b where b.id = p_mailbox);
+  v_text boolean := p_field = 'text';
 begin
   if v_all > 0 and coalesce(v_here, 0) * 50 < v_all then
     return query
       select mm.message from mail.mailbox_messages mm
        where mm.mailbox = p_mailbox
-         and (select w.words && p_words
-                     or exists (select 1 from unnest(case when p_long = 'text' then w.long_body || w.long_header
+         and (select w.body_words && p_hashes or (v_text and w.header_words && p_hashes)
+                     or exists (select 1 from unnest(case when v_text then w.long_body || w.long_header
                                                           else w.long_body end) t
                                  where strpos(t, p_needle) > 0)
                 from mail.message_words w where w.message = mm.message);
     return;
   end if;
+  if v_text then
+    return query
+      select w.message from mail.message_words w where w.body_words && p_hashes or w.header_words && p_hashes;
+  else
+    return query select w.message from mail.message_words w where w.body_words && p_hashes;
+  end if;
   return query
-    select w.message from mail.message_words w where w.words && p_words
-    union all
     select w.message from mail.message_words w
      where (w.long_body <> '{}' or w.long_header <> '{}')
-       and exists (select 1 from unnest(case when p_long = 'text' then w.long_body || w.long_header
+       and exists (select 1 from unnest(case when v_text then w.long_body || w.long_header
                                               else w.long_body end) t
                     where strpos(t, p_needle) > 0);
 end $$;
 
 -- SEARCH TEXT/BODY through the word index (p_field 'text' or 'body'), as a condition over mm, or
--- null when the index cannot answer: the string holds a separator (its words would have to be
--- adjacent: the substring scan decides), is shorter than 3 characters (the vocabulary's trigram
--- index cannot narrow it), or is in more than 10,000 distinct words (the GIN lookup would cost
--- more than it saves).
+-- null when the index cannot answer and the folded text must decide:
+-- - the string holds a separator (its words would have to be adjacent);
+-- - it is shorter than 3 characters (the vocabulary's trigram index cannot narrow it), or is in
+--   more than 10,000 distinct words (the lookup would cost more than it saves);
+-- - a word that does not contain it has the same hash as one that does (hashtext is 32 bits: with
+--   a million words, about one search in a few hundred);
+-- - hashtext is not the function the index was built with (a big-endian server: it hashes
+--   differently; a dump restored there keeps the old hashes).
 create or replace function mail.search_words_sql(p_field text, p_value text) returns text
 language plpgsql stable as $$
 declare
   v_needle text := mail.folded(p_value);
-  v_ids int[];
+  v_pattern text := mail.substring_pattern(p_value);
+  v_words text[];
+  v_hashes int[];
 begin
-  if v_needle ~ '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]' or char_length(v_needle) < 3 then
+  if v_needle ~ '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]' or char_length(v_needle) < 3
+     or hashtext('aox') <> 988058262 then
     return null;
   end if;
-  select array_agg(v.id) into v_ids
-    from (select w.id from mail.search_words w
-           where w.word like (mail.substring_pattern(p_value) collate "C") limit 10001) v;
-  if coalesce(array_length(v_ids, 1), 0) > 10000 then
+  select array_agg(v.word) into v_words
+    from (select w.word from mail.search_words w where w.word like (v_pattern collate "C") limit 10001) v;
+  if coalesce(array_length(v_words, 1), 0) > 10000 then
     return null;
   end if;
-  if p_field = 'text' then
-    v_ids := v_ids || array(select -x from unnest(v_ids) x);
+  v_hashes := mail.search_words_hashes(v_words);
+  if exists (select 1 from mail.search_words w
+              where hashtext(w.word) = any(v_hashes) and not w.word like (v_pattern collate "C")) then
+    return null;
   end if;
   -- $1 is the mailbox in every statement a search condition goes into (mail.search_source_sql)
   return format('(mm.message in (select mail.messages_with_words($1, %L::int[], %L, %L)))',
-                coalesce(v_ids, '{}'), p_field, v_needle);
+                v_hashes, p_field, v_needle);
 end $$;
 
 -- A date comparison of a timestamp column with a calendar day (UTC), in index-friendly form.

@@ -8,15 +8,16 @@
 -- A word is a maximal run of characters that are not ASCII controls, spaces or punctuation
 -- (frontend/mime/search-words.ts). A searched string without such characters can only occur inside
 -- one word, so "the messages with a word containing it" is exactly the substring answer: the
--- vocabulary (small, trigram-indexed) gives the word ids that contain the string, and one GIN
--- lookup gives the messages, with no text read. Strings with spaces or punctuation keep the old
--- path.
+-- vocabulary (trigram-indexed) gives the words that contain the string, and one GIN lookup of
+-- their hashes gives the messages, with no text read. A hash another vocabulary word shares is
+-- noticed at search time, and that search falls back to reading the text (db/functions/45_imap.sql,
+-- mail.search_words_sql). Strings with spaces or punctuation keep the old path.
 
--- Every distinct case-folded word of any message, up to 200 bytes; ids are never reused.
+-- Every distinct case-folded word of any message, up to 200 bytes.
 create table mail.search_words (
-  id int generated always as identity primary key,
-  word text collate "C" not null unique
+  word text collate "C" primary key
 );
+create index search_words_hash on mail.search_words (hashtext(word));
 do $$
 declare
   v_schema name := (select n.nspname from pg_catalog.pg_extension e
@@ -27,21 +28,22 @@ begin
   end if;
 end $$;
 
--- The words of one message: the ids of its body's words, and the negated ids of its header's
--- words (mail.headers_text: "Name: value" lines), so TEXT and BODY share one GIN index. Words
--- longer than the vocabulary takes are kept here as text, to be searched one by one (they are
--- rare: long URLs, unbroken encoded blobs).
+-- The words of one message as hashtext() of each distinct folded word, of its body text and of
+-- its header (mail.headers_text: "Name: value" lines, field names included). Words longer than
+-- the vocabulary takes are kept as text, to be searched one by one (they are rare: long URLs,
+-- unbroken encoded blobs).
 create table mail.message_words (
   message bigint primary key references mail.messages(id) on delete cascade,
-  words int[] not null,
+  body_words int[] not null,
+  header_words int[] not null,
   long_body text[] not null default '{}',
   long_header text[] not null default '{}'
 );
--- The arrays live out of line, uncompressed (ids hardly compress): a search reads only the narrow
--- heap row for its message id, after the GIN index has decided.
-alter table mail.message_words set (toast_tuple_target = 128);
-alter table mail.message_words alter column words set storage external;
-create index message_words_words on mail.message_words using gin (words);
+-- A 16 MB pending list (4 MB by default) halves what indexing costs a delivery: the entries are
+-- merged into the index in larger sorted batches, by autovacuum or the insert that fills it. A
+-- search reads the pending list whole, about 10 ms at 16 MB.
+create index message_words_body on mail.message_words using gin (body_words) with (gin_pending_list_limit = 16384);
+create index message_words_header on mail.message_words using gin (header_words) with (gin_pending_list_limit = 16384);
 create index message_words_long on mail.message_words (message)
   where long_body <> '{}' or long_header <> '{}';
 
@@ -52,25 +54,20 @@ language sql immutable as $$
   select coalesce(string_agg(distinct w, ' '), '')
     from regexp_split_to_table(p_text, '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+') w where w <> ''
 $$;
+-- (split, then fold the words: the order mail.message_words_add follows)
 create temp table backfill_words on commit drop as
-  select m.id, f.body, f.header
-    from mail.messages m,
-         lateral (select string_to_array(lower(pg_temp.split(m.body_text) collate mail.casefold), ' ')::text[] as body,
-                         string_to_array(lower(pg_temp.split(
-                           (select coalesce(string_agg((h->>0) || ': ' || (h->>1), E'\n'), '')
-                              from jsonb_array_elements(m.headers) h)) collate mail.casefold), ' ')::text[] as header) f;
+  select m.id, string_to_array(lower(pg_temp.split(m.body_text) collate mail.casefold), ' ') as body,
+         string_to_array(lower(pg_temp.split((select coalesce(string_agg((h->>0) || ': ' || (h->>1), E'\n'), '')
+                                                from jsonb_array_elements(m.headers) h)) collate mail.casefold), ' ') as header
+    from mail.messages m;
 insert into mail.search_words (word)
   select distinct w collate "C" from backfill_words b, unnest(b.body || b.header) w
-   where octet_length(w) <= 200
+   where w <> '' and octet_length(w) <= 200
    order by 1;
-analyze mail.search_words;
-insert into mail.message_words (message, words, long_body, long_header)
+insert into mail.message_words (message, body_words, header_words, long_body, long_header)
   select b.id,
-         array(select v.id from mail.search_words v
-                where v.word = any(array(select w collate "C" from unnest(b.body) w))
-               union
-               select -v.id from mail.search_words v
-                where v.word = any(array(select w collate "C" from unnest(b.header) w))),
+         array(select distinct hashtext(w collate "C") from unnest(b.body) w where w <> '' and octet_length(w) <= 200),
+         array(select distinct hashtext(w collate "C") from unnest(b.header) w where w <> '' and octet_length(w) <= 200),
          array(select distinct w from unnest(b.body) w where octet_length(w) > 200),
          array(select distinct w from unnest(b.header) w where octet_length(w) > 200)
     from backfill_words b;

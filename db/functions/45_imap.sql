@@ -165,7 +165,7 @@ end $$;
 -- - a smaller one: each of its messages' words is checked, which costs less than the global
 --   matches of a common word in a large installation.
 create or replace function mail.messages_with_words(p_mailbox int, p_hashes int[], p_field text, p_needle text)
-returns setof bigint language plpgsql stable rows 10000
+returns setof bigint language plpgsql stable
 set enable_seqscan = off set work_mem = '64MB' as $$
 declare
   v_all real := (select c.reltuples from pg_catalog.pg_class c where c.oid = 'mail.message_words'::regclass);

@@ -197,40 +197,122 @@ begin
                     where strpos(t, p_needle) > 0);
 end $$;
 
--- SEARCH TEXT/BODY through the word index (p_field 'text' or 'body'), as a condition over mm, or
--- null when the index cannot answer and the folded text must decide:
--- - the string holds a separator (its words would have to be adjacent);
--- - it is shorter than 3 characters (the vocabulary's trigram index cannot narrow it), or is in
---   more than 10,000 distinct words (the lookup would cost more than it saves);
--- - a word that does not contain it has the same hash as one that does (hashtext is 32 bits: with
---   a million words, about one search in a few hundred);
--- - hashtext is not the function the index was built with (a big-endian server: it hashes
---   differently; a dump restored there keeps the old hashes).
-create or replace function mail.search_words_sql(p_field text, p_value text) returns text
+-- The share of messages with one of the words hashed in p_hashes (in their body, or anywhere for
+-- p_field 'text'), from the column statistics: ANALYZE keeps the frequencies of about a thousand
+-- most common words; a word not among them counts as rare (0).
+create or replace function mail.search_words_share(p_field text, p_hashes int[]) returns real
+language sql stable as $$
+  select coalesce(sum(e.f), 0)::real
+    from pg_catalog.pg_stats s,
+         lateral unnest(case when s.attname in ('body_words', 'header_words') then s.most_common_elems::text::int[] end,
+                        s.most_common_elem_freqs) e(v, f)
+   where s.schemaname = 'mail' and s.tablename = 'message_words'
+     and s.attname in ('body_words', 'header_words') and (p_field = 'text' or s.attname = 'body_words')
+     and e.v = any(p_hashes)
+$$;
+
+-- The condition "mm's message has one of the words hashed in p_hashes" (or a long word containing
+-- p_needle) for SEARCH TEXT/BODY, in the form that suits how common the words are (p_share, from
+-- mail.search_words_share). For a common word the planner would take the function's answer as
+-- about 200 rows and look each up in mailbox_messages (170,000 index probes for "people" on
+-- 1,000,000 messages): wrapped in coalesce, the IN stays a hashed subplan, so the mailbox's rows
+-- are read once and checked against the answer. For a rare word the lookups are the cheaper way,
+-- and the plain IN lets the planner take them.
+create or replace function mail.search_words_in(p_field text, p_hashes int[], p_needle text, p_share real) returns text
+language sql immutable as $$
+  -- $1 is the mailbox in every statement a search condition goes into (mail.search_source_sql)
+  select format(case when p_share >= 0.02
+                     then '(coalesce(mm.message in (select mail.messages_with_words($1, %L::int[], %L, %L)), false))'
+                     else '(mm.message in (select mail.messages_with_words($1, %L::int[], %L, %L)))' end,
+                p_hashes, p_field, p_needle)
+$$;
+
+-- The vocabulary words LIKE p_pattern (case-folded, escaped), or null when there are more than
+-- 10,000 (a lookup of that many would cost more than it saves).
+create or replace function mail.search_words_like(p_pattern text) returns text[]
+language sql stable as $$
+  select case when count(*) <= 10000 then coalesce(array_agg(v.word), '{}') end
+    from (select w.word from mail.search_words w where w.word like (p_pattern collate "C") limit 10001) v
+$$;
+
+-- SEARCH TEXT/BODY through the word index (p_field 'text' or 'body'), as a condition over mm (and
+-- msg), or null when the index cannot help and the folded text alone must decide. p_scan is that
+-- condition on the text (mail.search_sql).
+--
+-- A string without separators (a "word", at least 3 characters) is answered from the index alone,
+-- exactly. It falls back to p_scan when it is in more than 10,000 distinct words, or when a word
+-- that does not contain it has the same hash as one that does (hashtext is 32 bits: with a million
+-- words, about one search in a few hundred).
+--
+-- A string with separators ("hotmail.com", "john smith") can only match where each of its words
+-- is a word of the text: the inner ones whole, the first one as a word's end, the last one as a
+-- word's start (as its start or end too when the string begins or ends with a separator). Those
+-- words narrow the messages through the index; p_scan decides on the text of what is left. A word
+-- of the string that cannot narrow much (an end of under 3 characters, one matching over 10,000
+-- words, or one in 2% of the mail or more) is left out; with none left, p_scan alone decides.
+--
+-- Either way the index is used only while hashtext is the function it was built with (a
+-- big-endian server hashes differently, and a dump restored there keeps the old hashes).
+create or replace function mail.search_words_sql(p_field text, p_value text, p_scan text) returns text
 language plpgsql stable as $$
 declare
   v_needle text := mail.folded(p_value);
   v_pattern text := mail.substring_pattern(p_value);
+  v_parts text[];
+  v_part text;
+  v_n int;
   v_words text[];
   v_hashes int[];
+  v_conds text[] := '{}';
+  v_escaped text;
+  v_share real;
 begin
-  if v_needle ~ '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]' or char_length(v_needle) < 3
-     or hashtext('aox') <> 988058262 then
+  if hashtext('aox') <> 988058262 then
     return null;
   end if;
-  select array_agg(v.word) into v_words
-    from (select w.word from mail.search_words w where w.word like (v_pattern collate "C") limit 10001) v;
-  if coalesce(array_length(v_words, 1), 0) > 10000 then
+  if v_needle !~ '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]' then
+    if char_length(v_needle) < 3 then
+      return null;
+    end if;
+    v_words := mail.search_words_like(v_pattern);
+    if v_words is null then
+      return null;
+    end if;
+    v_hashes := mail.search_words_hashes(v_words);
+    if exists (select 1 from mail.search_words w
+                where hashtext(w.word) = any(v_hashes) and not w.word like (v_pattern collate "C")) then
+      return null;
+    end if;
+    return mail.search_words_in(p_field, v_hashes, v_needle, mail.search_words_share(p_field, v_hashes));
+  end if;
+
+  -- the words of the string; an empty first or last part means it begins or ends with a separator
+  v_parts := regexp_split_to_array(v_needle, '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+');
+  v_n := cardinality(v_parts);
+  for i in 1 .. v_n loop
+    v_part := v_parts[i];
+    continue when v_part = '' or octet_length(v_part) > 200;
+    v_escaped := replace(replace(replace(v_part, '\', '\\'), '%', '\%'), '_', '\_');
+    if i > 1 and i < v_n then
+      v_words := array(select w.word from mail.search_words w where w.word = (v_part collate "C"));
+    elsif i > 1 then
+      v_words := mail.search_words_like(v_escaped || '%');
+    elsif char_length(v_part) >= 3 then
+      v_words := mail.search_words_like('%' || v_escaped);
+    else
+      v_words := null;
+    end if;
+    continue when v_words is null;
+    v_hashes := mail.search_words_hashes(v_words);
+    v_share := mail.search_words_share(p_field, v_hashes);
+    -- a common word hardly narrows, and finding its messages costs more than it saves
+    continue when v_share >= 0.02;
+    v_conds := v_conds || mail.search_words_in(p_field, v_hashes, v_part, v_share);
+  end loop;
+  if cardinality(v_conds) = 0 then
     return null;
   end if;
-  v_hashes := mail.search_words_hashes(v_words);
-  if exists (select 1 from mail.search_words w
-              where hashtext(w.word) = any(v_hashes) and not w.word like (v_pattern collate "C")) then
-    return null;
-  end if;
-  -- $1 is the mailbox in every statement a search condition goes into (mail.search_source_sql)
-  return format('(mm.message in (select mail.messages_with_words($1, %L::int[], %L, %L)))',
-                v_hashes, p_field, v_needle);
+  return '(' || array_to_string(v_conds, ' and ') || ' and ' || p_scan || ')';
 end $$;
 
 -- A date comparison of a timestamp column with a calendar day (UTC), in index-friendly form.
@@ -326,6 +408,7 @@ declare
   v_type text := p_key->>'type';
   v_parts text[];
   v_pattern text;
+  v_scan text;
   v_flag text;
 begin
   case v_type
@@ -355,6 +438,11 @@ begin
       return 'true';
     end if;
     v_pattern := quote_literal(mail.substring_pattern(p_key->>'value'));
+    -- TEXT and BODY: the text decides, unless the word index answers (or narrows) first
+    v_scan := case p_key->>'field'
+      when 'body' then format('(mail.folded(msg.body_text) like %s)', v_pattern)
+      when 'text' then format('(mail.folded(msg.body_text) like %1$s or mail.folded(mail.headers_text(msg.headers)) like %1$s)', v_pattern)
+    end;
     if (p_key->>'fuzzy')::boolean and mail.trgm_schema() is not null then
       -- FUZZY (RFC 6203 §3): the exact match, or a close one by trigram word similarity
       return format('(%s or %s >= 0.5)', mail.search_sql(p_key - 'fuzzy'), mail.search_similarity_sql(p_key));
@@ -367,12 +455,10 @@ begin
       when 'bcc' then format('(mail.folded(msg.bcc_text) like %s)', v_pattern)
       -- (a message without a Subject field has a null subject, which contains nothing)
       when 'subject' then format('(msg.subject is not null and mail.folded(msg.subject) like %s)', v_pattern)
-      -- the word index when it can answer; else the folded text decides, narrowed by the trigram
-      -- indexes of aox tune database when there are any
-      when 'body' then coalesce(mail.search_words_sql('body', p_key->>'value'),
-                                format('(mail.folded(msg.body_text) like %s)', v_pattern))
-      when 'text' then coalesce(mail.search_words_sql('text', p_key->>'value'),
-                                format('(mail.folded(msg.body_text) like %1$s or mail.folded(mail.headers_text(msg.headers)) like %1$s)', v_pattern))
+      -- the word index when it can answer or narrow; the folded text decides the rest, narrowed
+      -- by the trigram indexes of aox tune database when there are any
+      when 'body' then coalesce(mail.search_words_sql('body', p_key->>'value', v_scan), v_scan)
+      when 'text' then coalesce(mail.search_words_sql('text', p_key->>'value', v_scan), v_scan)
     end;
   when 'header' then
     -- RFC 3501 §6.4.4: an empty string matches every message that has the field

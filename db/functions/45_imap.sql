@@ -315,6 +315,25 @@ begin
   return '(' || array_to_string(v_conds, ' and ') || ' and ' || p_scan || ')';
 end $$;
 
+-- Gives their words to messages stored without them: by a server of the previous version between
+-- migration 0012 and these functions being applied (this file runs at every aox upgrade schema).
+-- Finding none costs one anti-join.
+create or replace function mail.message_words_repair() returns bigint
+language plpgsql as $$
+declare
+  v_ids bigint[];
+begin
+  select array_agg(m.id) into v_ids from mail.messages m
+   where not exists (select 1 from mail.message_words w where w.message = m.id);
+  if v_ids is not null then
+    perform mail.message_words_add(array_agg(m.id), array_agg(mail.search_words_split(m.body_text)),
+                                   array_agg(mail.search_words_split(mail.headers_text(m.headers))))
+       from mail.messages m where m.id = any(v_ids);
+  end if;
+  return coalesce(cardinality(v_ids), 0);
+end $$;
+select mail.message_words_repair();
+
 -- A date comparison of a timestamp column with a calendar day (UTC), in index-friendly form.
 create or replace function mail.search_date_sql(p_column text, p_op text, p_date text) returns text
 language plpgsql immutable as $$

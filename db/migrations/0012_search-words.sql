@@ -48,7 +48,10 @@ create index message_words_long on mail.message_words (message)
   where long_body <> '{}' or long_header <> '{}';
 
 -- The messages already stored. The split is the one of mail.search_words_split
--- (db/functions/45_imap.sql), which this migration predates.
+-- (db/functions/45_imap.sql), which this migration predates. No message may be stored meanwhile
+-- (a server of the previous version would store it without words); one stored between this commit
+-- and the new functions is indexed when they are applied (the end of 45_imap.sql).
+lock table mail.messages in share mode;
 create function pg_temp.split(p_text text) returns text
 language sql immutable as $$
   select coalesce(string_agg(distinct w, ' '), '')

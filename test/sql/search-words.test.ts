@@ -7,6 +7,7 @@ import { inject } from '../helpers/inject.ts';
 import { messageMeta } from '../../frontend/db/message-meta.ts';
 import { parseMessage } from '../../frontend/mime/parse.ts';
 import { searchWords } from '../../frontend/mime/search-words.ts';
+import { migrate } from '../../frontend/db/schema.ts';
 
 const LONG_WORD = 'q'.repeat(150) + 'Haystackneedle' + 'z'.repeat(150);
 
@@ -177,6 +178,16 @@ describe('sql: the word index of SEARCH TEXT and BODY', () => {
     }
   });
 
+  it('gives their words to messages stored without them, as aox upgrade schema does', async () => {
+    const [{ message }] = await inject(db.api, alice.id, [mail('late', 'Belated arrival\r\n')], [{ m: 1, b: alice.inbox }]);
+    // as if a server of the previous version had stored it while migration 0012 ran
+    await db.admin.query('delete from mail.message_words where message = $1', [message]);
+    assert.deepEqual(await uids(db, alice.id, alice.inbox, 'body', 'belated'), []);
+    assert.equal(Number((await db.admin.query('select mail.message_words_repair() as n')).rows[0].n), 1);
+    assert.equal((await uids(db, alice.id, alice.inbox, 'body', 'belated')).length, 1);
+    assert.equal(Number((await db.admin.query('select mail.message_words_repair() as n')).rows[0].n), 0);
+  });
+
   it('forgets the words of a message aox vacuum purges', async () => {
     const gone = (await db.api.query<{ id: number }>('select api.mailbox_create($1, $2) as id', [alice.id, 'Gone'])).rows[0].id;
     const [row] = await inject(db.api, alice.id, [mail('bye', 'Evanescent words\r\n')], [{ m: 1, b: gone, f: ['\\Deleted'] }]);
@@ -187,6 +198,32 @@ describe('sql: the word index of SEARCH TEXT and BODY', () => {
     await db.admin.query('select * from admin.vacuum(49)');
     assert.equal((await db.admin.query('select 1 from mail.messages where id = $1', [row.message])).rowCount, 0);
     assert.equal((await words(row.message)).rowCount, 0);
+  });
+
+  // last: it rebuilds the index
+  it('builds the same index from stored mail in migration 0012 as injection builds', async () => {
+    const snapshot = async () => ({
+      rows: (await db.admin.query(`select message,
+          (select array_agg(x order by x) from unnest(body_words) x) as b, (select array_agg(x order by x) from unnest(header_words) x) as h,
+          (select array_agg(x order by x) from unnest(long_body) x) as lb, (select array_agg(x order by x) from unnest(long_header) x) as lh
+        from mail.message_words order by message`)).rows,
+      vocabulary: (await db.admin.query('select word from mail.search_words order by word')).rows.map((r) => r.word),
+    });
+    const built = await snapshot();
+    assert.ok(built.rows.length > 100);
+    const client = await db.admin.connect();
+    try {
+      await client.query('drop table mail.message_words; drop table mail.search_words');
+      await client.query(`delete from public.pgmigrations where name = '0012_search-words'`);
+      assert.deepEqual(await migrate(client), ['0012_search-words']);
+    } finally {
+      client.release();
+    }
+    const rebuilt = await snapshot();
+    assert.deepEqual(rebuilt.rows, built.rows);
+    // the vocabulary never forgets a word (a reparse and a purge above left some behind)
+    assert.deepEqual(rebuilt.vocabulary.filter((w) => !built.vocabulary.includes(w)), []);
+    assert.ok(rebuilt.vocabulary.includes('townspeople') && rebuilt.vocabulary.includes('zephyr'));
   });
 });
 

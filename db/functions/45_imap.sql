@@ -122,11 +122,11 @@ language sql immutable parallel safe as $$
     from regexp_split_to_table(p_text, '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+') w where w <> ''
 $$;
 
--- The hashes stored for a list of folded words (mail.message_words): hashtext of each distinct
--- word the vocabulary takes (up to 200 bytes).
-create or replace function mail.search_words_hashes(p_words text[]) returns int[]
+-- The hashes stored for a list of folded words (mail.message_words): the 64-bit hashtextextended
+-- of each distinct word the vocabulary takes (up to 200 bytes).
+create or replace function mail.search_words_hashes(p_words text[]) returns bigint[]
 language sql immutable parallel safe as $$
-  select array(select distinct hashtext(w collate "C") from unnest(p_words) w
+  select array(select distinct hashtextextended(w collate "C", 0) from unnest(p_words) w
                 where w <> '' and octet_length(w) <= 200)
 $$;
 
@@ -138,8 +138,8 @@ $$;
 create or replace function mail.message_words_add(p_ids bigint[], p_body text[], p_header text[])
 returns void language plpgsql as $$
 begin
-  insert into mail.search_words (word)
-    select d.w from (select distinct w collate "C" as w
+  insert into mail.search_words (word, hash)
+    select d.w, hashtextextended(d.w, 0) from (select distinct w collate "C" as w
                        from unnest(p_body || p_header) t, unnest(string_to_array(mail.folded(coalesce(t, '')), ' ')) w
                       where w <> '' and octet_length(w) <= 200) d
      order by d.w
@@ -164,7 +164,7 @@ end $$;
 --   of the narrow index entries, and no text);
 -- - a smaller one: each of its messages' words is checked, which costs less than the global
 --   matches of a common word in a large installation.
-create or replace function mail.messages_with_words(p_mailbox int, p_hashes int[], p_field text, p_needle text)
+create or replace function mail.messages_with_words(p_mailbox int, p_hashes bigint[], p_field text, p_needle text)
 returns setof bigint language plpgsql stable
 set enable_seqscan = off set work_mem = '64MB' as $$
 declare
@@ -200,11 +200,11 @@ end $$;
 -- The share of messages with one of the words hashed in p_hashes (in their body, or anywhere for
 -- p_field 'text'), from the column statistics: ANALYZE keeps the frequencies of about a thousand
 -- most common words; a word not among them counts as rare (0).
-create or replace function mail.search_words_share(p_field text, p_hashes int[]) returns real
+create or replace function mail.search_words_share(p_field text, p_hashes bigint[]) returns real
 language sql stable as $$
   select coalesce(sum(e.f), 0)::real
     from pg_catalog.pg_stats s,
-         lateral unnest(case when s.attname in ('body_words', 'header_words') then s.most_common_elems::text::int[] end,
+         lateral unnest(case when s.attname in ('body_words', 'header_words') then s.most_common_elems::text::bigint[] end,
                         s.most_common_elem_freqs) e(v, f)
    where s.schemaname = 'mail' and s.tablename = 'message_words'
      and s.attname in ('body_words', 'header_words') and (p_field = 'text' or s.attname = 'body_words')
@@ -218,12 +218,12 @@ $$;
 -- 1,000,000 messages): wrapped in coalesce, the IN stays a hashed subplan, so the mailbox's rows
 -- are read once and checked against the answer. For a rare word the lookups are the cheaper way,
 -- and the plain IN lets the planner take them.
-create or replace function mail.search_words_in(p_field text, p_hashes int[], p_needle text, p_share real) returns text
+create or replace function mail.search_words_in(p_field text, p_hashes bigint[], p_needle text, p_share real) returns text
 language sql immutable as $$
   -- $1 is the mailbox in every statement a search condition goes into (mail.search_source_sql)
   select format(case when p_share >= 0.02
-                     then '(coalesce(mm.message in (select mail.messages_with_words($1, %L::int[], %L, %L)), false))'
-                     else '(mm.message in (select mail.messages_with_words($1, %L::int[], %L, %L)))' end,
+                     then '(coalesce(mm.message in (select mail.messages_with_words($1, %L::bigint[], %L, %L)), false))'
+                     else '(mm.message in (select mail.messages_with_words($1, %L::bigint[], %L, %L)))' end,
                 p_hashes, p_field, p_needle)
 $$;
 
@@ -241,8 +241,8 @@ $$;
 --
 -- A string without separators (a "word", at least 3 characters) is answered from the index alone,
 -- exactly. It falls back to p_scan when it is in more than 10,000 distinct words, or when a word
--- that does not contain it has the same hash as one that does (hashtext is 32 bits: with a million
--- words, about one search in a few hundred).
+-- that does not contain it has the same 64-bit hash as one that does (with a million words, about
+-- one search in ten million million).
 --
 -- A string with separators ("hotmail.com", "john smith") can only match where each of its words
 -- is a word of the text: the inner ones whole, the first one as a word's end, the last one as a
@@ -251,7 +251,7 @@ $$;
 -- of the string that cannot narrow much (an end of under 3 characters, one matching over 10,000
 -- words, or one in 2% of the mail or more) is left out; with none left, p_scan alone decides.
 --
--- Either way the index is used only while hashtext is the function it was built with (a
+-- Either way the index is used only while hashtextextended is the function it was built with (a
 -- big-endian server hashes differently, and a dump restored there keeps the old hashes).
 create or replace function mail.search_words_sql(p_field text, p_value text, p_scan text) returns text
 language plpgsql stable as $$
@@ -262,12 +262,12 @@ declare
   v_part text;
   v_n int;
   v_words text[];
-  v_hashes int[];
+  v_hashes bigint[];
   v_conds text[] := '{}';
   v_escaped text;
   v_share real;
 begin
-  if hashtext('aox') <> 988058262 then
+  if hashtextextended('aox', 0) <> -2376155187684011370 then
     return null;
   end if;
   if v_needle !~ '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]' then
@@ -280,7 +280,7 @@ begin
     end if;
     v_hashes := mail.search_words_hashes(v_words);
     if exists (select 1 from mail.search_words w
-                where hashtext(w.word) = any(v_hashes) and not w.word like (v_pattern collate "C")) then
+                where w.hash = any(v_hashes) and not w.word like (v_pattern collate "C")) then
       return null;
     end if;
     return mail.search_words_in(p_field, v_hashes, v_needle, mail.search_words_share(p_field, v_hashes));

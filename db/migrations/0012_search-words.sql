@@ -9,15 +9,19 @@
 -- (frontend/mime/search-words.ts). A searched string without such characters can only occur inside
 -- one word, so "the messages with a word containing it" is exactly the substring answer: the
 -- vocabulary (trigram-indexed) gives the words that contain the string, and one GIN lookup of
--- their hashes gives the messages, with no text read. A hash another vocabulary word shares is
--- noticed at search time, and that search falls back to reading the text (db/functions/45_imap.sql,
--- mail.search_words_sql). Strings with spaces or punctuation keep the old path.
+-- their hashes gives the messages, with no text read. The hashes are 64 bits: with 32, a million
+-- words made a collision likely enough that the benchmark's own word "people" shared its hash with
+-- another. A hash another vocabulary word shares is noticed at search time all the same, and that
+-- search falls back to reading the text (db/functions/45_imap.sql, mail.search_words_sql). Strings
+-- with spaces or punctuation are narrowed by their rare words and decided on the text.
 
--- Every distinct case-folded word of any message, up to 200 bytes.
+-- Every distinct case-folded word of any message, up to 200 bytes, with the hash the messages'
+-- arrays hold (hashtextextended(word, 0)), kept so that collisions are found by an index.
 create table mail.search_words (
-  word text collate "C" primary key
+  word text collate "C" primary key,
+  hash bigint not null
 );
-create index search_words_hash on mail.search_words (hashtext(word));
+create index search_words_hash on mail.search_words (hash);
 do $$
 declare
   v_schema name := (select n.nspname from pg_catalog.pg_extension e
@@ -28,14 +32,14 @@ begin
   end if;
 end $$;
 
--- The words of one message as hashtext() of each distinct folded word, of its body text and of
+-- The words of one message as the hash of each distinct folded word, of its body text and of
 -- its header (mail.headers_text: "Name: value" lines, field names included). Words longer than
 -- the vocabulary takes are kept as text, to be searched one by one (they are rare: long URLs,
 -- unbroken encoded blobs).
 create table mail.message_words (
   message bigint primary key references mail.messages(id) on delete cascade,
-  body_words int[] not null,
-  header_words int[] not null,
+  body_words bigint[] not null,
+  header_words bigint[] not null,
   long_body text[] not null default '{}',
   long_header text[] not null default '{}'
 );
@@ -63,14 +67,15 @@ create temp table backfill_words on commit drop as
          string_to_array(lower(pg_temp.split((select coalesce(string_agg((h->>0) || ': ' || (h->>1), E'\n'), '')
                                                 from jsonb_array_elements(m.headers) h)) collate mail.casefold), ' ') as header
     from mail.messages m;
-insert into mail.search_words (word)
-  select distinct w collate "C" from backfill_words b, unnest(b.body || b.header) w
-   where w <> '' and octet_length(w) <= 200
+insert into mail.search_words (word, hash)
+  select d.w, hashtextextended(d.w, 0)
+    from (select distinct w collate "C" as w from backfill_words b, unnest(b.body || b.header) w
+           where w <> '' and octet_length(w) <= 200) d
    order by 1;
 insert into mail.message_words (message, body_words, header_words, long_body, long_header)
   select b.id,
-         array(select distinct hashtext(w collate "C") from unnest(b.body) w where w <> '' and octet_length(w) <= 200),
-         array(select distinct hashtext(w collate "C") from unnest(b.header) w where w <> '' and octet_length(w) <= 200),
+         array(select distinct hashtextextended(w collate "C", 0) from unnest(b.body) w where w <> '' and octet_length(w) <= 200),
+         array(select distinct hashtextextended(w collate "C", 0) from unnest(b.header) w where w <> '' and octet_length(w) <= 200),
          array(select distinct w from unnest(b.body) w where octet_length(w) > 200),
          array(select distinct w from unnest(b.header) w where octet_length(w) > 200)
     from backfill_words b;

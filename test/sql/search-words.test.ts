@@ -117,18 +117,18 @@ describe('sql: the word index of SEARCH TEXT and BODY', () => {
   });
 
   it('lets the text decide when another word shares a hash with a matching one', async () => {
-    // two words with one hashtext (32 bits: among 200,000 words there are a few such pairs)
-    const pairs = (await db.admin.query<{ w: string[] }>(
-      `select array_agg(w order by w) as w from (select 'k' || g as w from generate_series(1, 200000) g) x
-        group by hashtext(w collate "C") having count(*) = 2`)).rows.map((r) => r.w)
-      .filter(([a, b]) => !a.includes(b) && !b.includes(a));
-    assert.ok(pairs.length > 0);
-    const [a, b] = pairs[0];
+    // 64-bit hashes do not collide in practice: a vocabulary word that claims the hash of "zephyr"
+    // stands in for one that would, as if a message had it (its own hash would be stored)
     const box = (await db.api.query<{ id: number }>('select api.mailbox_create($1, $2) as id', [alice.id, 'Hashes'])).rows[0].id;
-    await inject(db.api, alice.id, [mail('one', `${a}\r\n`), mail('two', `${b}\r\n`)], [{ m: 1, b: box }, { m: 2, b: box }]);
-    assert.equal(await wayIn(db, 'body', b), 'scan');
-    assert.deepEqual(await uids(db, alice.id, box, 'body', b), [2]);
-    assert.deepEqual(await uids(db, alice.id, box, 'text', a.toUpperCase()), [1]);
+    await inject(db.api, alice.id, [mail('one', 'zephyr here\r\n'), mail('two', 'kumquat there\r\n')], [{ m: 1, b: box }, { m: 2, b: box }]);
+    assert.equal(await wayIn(db, 'body', 'zephyr'), 'index');
+    await db.admin.query(`insert into mail.search_words (word, hash)
+      select 'kumquat-twin', hash from mail.search_words where word = 'zephyr'`);
+    assert.equal(await wayIn(db, 'body', 'zephyr'), 'scan');
+    assert.deepEqual(await uids(db, alice.id, box, 'body', 'ZEPHYR'), [1]);
+    assert.equal(await wayIn(db, 'body', 'kumquat'), 'index');
+    assert.deepEqual(await uids(db, alice.id, box, 'body', 'kumquat'), [2]);
+    await db.admin.query(`delete from mail.search_words where word = 'kumquat-twin'`);
   });
 
   it('negates and combines like any other key', async () => {

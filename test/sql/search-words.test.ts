@@ -131,6 +131,18 @@ describe('sql: the word index of SEARCH TEXT and BODY', () => {
     await db.admin.query(`delete from mail.search_words where word = 'kumquat-twin'`);
   });
 
+  it('keeps the heap narrow: the arrays are stored out of line', async () => {
+    // 100 words: 800 bytes of hashes, a row PostgreSQL would keep inline on its own
+    const wide = Array.from({ length: 80 }, (_, m) =>
+      mail(`wide ${m}`, Array.from({ length: 100 }, (_, i) => `w${m}x${i}`).join(' ') + '\r\n'));
+    await inject(db.api, alice.id, wide, wide.map((_, i) => ({ m: i + 1, b: alice.inbox })));
+    const { rows: [r] } = await db.admin.query<{ heap: string; rows: string }>(
+      `select pg_relation_size('mail.message_words') as heap, (select count(*) from mail.message_words) as rows`);
+    // inline, these 80 rows alone would take over 64 KB
+    assert.ok(Number(r.heap) <= 48 * 1024, JSON.stringify(r));
+    assert.equal((await uids(db, alice.id, alice.inbox, 'body', 'w79x99')).length, 1);
+  });
+
   it('negates and combines like any other key', async () => {
     const r = await db.api.query<{ lo: number; hi: number }>('select lo, hi from api.messages_search($1, $2, $3)',
       [alice.id, alice.inbox, JSON.stringify({ type: 'and', keys: [

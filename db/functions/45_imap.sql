@@ -295,7 +295,7 @@ begin
     v_escaped := replace(replace(replace(v_part, '\', '\\'), '%', '\%'), '_', '\_');
     if i > 1 and i < v_n then
       v_words := array(select w.word from mail.search_words w where w.word = (v_part collate "C"));
-    elsif i > 1 then
+    elsif i > 1 and char_length(v_part) >= 3 then
       v_words := mail.search_words_like(v_escaped || '%');
     elsif char_length(v_part) >= 3 then
       v_words := mail.search_words_like('%' || v_escaped);

@@ -32,12 +32,12 @@ const WORDS = ['people', 'PEOPLE', 'eopl', 'townspeople', 'peoples', 'ärger', '
   '42abc', 'xyzzy', 'tuesday'];
 // strings with separators: the index narrows with their words that are rare enough (in under 2%
 // of the mail: here, in one or two of 110 messages), the text decides
-const PHRASES = ['people_search', 'y.z', 'of the world', 'the world, unite', 'x-project: zephyr-7', 'ärger mit der',
+const PHRASES = ['people_search', 'of the world', 'the world, unite', 'x-project: zephyr-7', 'ärger mit der',
   'mit der straße', 'nothing special', 'special thing', 'q=people_', 'Viel Ärger'];
 // strings with separators whose words are all common (From, example.org in every message) or short
 const COMMON = ['sender@example.org', '@example.org', 'r@example', 'e@e', 'OF THE', ' the ', 'x-project', '.com/very',
-  'unite.', 'world,', 'up: 42'];
-const SHORT = ['te', 'a', '..', ' '];
+  'unite.', 'world,'];
+const SHORT = ['te', 'a', '..', ' ', 'y.z', 'up: 42'];
 
 async function uids(db: TestDatabase, user: number, mailbox: number, field: string, value: string): Promise<number[]> {
   const r = await db.api.query<{ lo: number; hi: number }>('select lo, hi from api.messages_search($1, $2, $3)',

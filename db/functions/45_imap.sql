@@ -106,10 +106,23 @@ language sql immutable parallel safe as $$
   select lower(p_text collate mail.casefold)
 $$;
 
+-- `p_text` with LIKE's pattern characters escaped, to match literally.
+create or replace function mail.like_escape(p_text text) returns text
+language sql immutable parallel safe as $$
+  select replace(replace(replace(p_text, '\', '\\'), '%', '\%'), '_', '\_')
+$$;
+
 -- A LIKE pattern matching the folded `p_text` as a substring, with the pattern characters escaped.
 create or replace function mail.substring_pattern(p_text text) returns text
 language sql immutable as $$
-  select '%' || replace(replace(replace(mail.folded(p_text), '\', '\\'), '%', '\%'), '_', '\_') || '%'
+  select '%' || mail.like_escape(mail.folded(p_text)) || '%'
+$$;
+
+-- The characters between words, as a regular-expression class: ASCII controls, space and
+-- punctuation (frontend/mime/search-words.ts WORD_SEPARATORS).
+create or replace function mail.search_word_separators() returns text
+language sql immutable parallel safe as $$
+  select '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]'
 $$;
 
 -- The word index of SEARCH TEXT and BODY (db/migrations/0012). A word is a maximal run of
@@ -119,7 +132,7 @@ $$;
 create or replace function mail.search_words_split(p_text text) returns text
 language sql immutable parallel safe as $$
   select coalesce(string_agg(distinct w, ' '), '')
-    from regexp_split_to_table(p_text, '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+') w where w <> ''
+    from regexp_split_to_table(p_text, mail.search_word_separators() || '+') w where w <> ''
 $$;
 
 -- The hashes stored for a list of folded words (mail.message_words): the 64-bit hashtextextended
@@ -136,24 +149,33 @@ $$;
 -- order, so concurrent injectors never wait on each other in a cycle) and stored as hashes, which
 -- need no lookup. A message that already has its words keeps them.
 create or replace function mail.message_words_add(p_ids bigint[], p_body text[], p_header text[])
-returns void language plpgsql as $$
-begin
-  insert into mail.search_words (word, hash)
-    select d.w, hashtextextended(d.w, 0) from (select distinct w collate "C" as w
-                       from unnest(p_body || p_header) t, unnest(string_to_array(mail.folded(coalesce(t, '')), ' ')) w
-                      where w <> '' and octet_length(w) <= 200) d
-     order by d.w
-  on conflict (word) do nothing;
+returns void language sql as $$
+  with f as (
+    select i.id, string_to_array(mail.folded(coalesce(i.body, '')), ' ') as body,
+           string_to_array(mail.folded(coalesce(i.header, '')), ' ') as header
+      from unnest(p_ids, p_body, p_header) i(id, body, header)
+     where i.id is not null
+  ), vocabulary as (
+    insert into mail.search_words (word, hash)
+      select d.w, hashtextextended(d.w, 0)
+        from (select distinct w collate "C" as w from f, unnest(f.body || f.header) w
+               where w <> '' and octet_length(w) <= 200) d
+       order by d.w
+    on conflict (word) do nothing
+  )
   insert into mail.message_words (message, body_words, header_words, long_body, long_header)
-    select i.id, mail.search_words_hashes(f.body), mail.search_words_hashes(f.header),
+    select f.id, mail.search_words_hashes(f.body), mail.search_words_hashes(f.header),
            array(select distinct w from unnest(f.body) w where octet_length(w) > 200),
            array(select distinct w from unnest(f.header) w where octet_length(w) > 200)
-      from unnest(p_ids, p_body, p_header) i(id, body, header),
-           lateral (select string_to_array(mail.folded(coalesce(i.body, '')), ' ') as body,
-                           string_to_array(mail.folded(coalesce(i.header, '')), ' ') as header) f
-     where i.id is not null
-  on conflict (message) do nothing;
-end $$;
+      from f
+  on conflict (message) do nothing
+$$;
+
+-- Whether one of the (long, unhashed) words contains p_needle.
+create or replace function mail.search_words_contain(p_words text[], p_needle text) returns boolean
+language sql immutable parallel safe as $$
+  select exists (select 1 from unnest(p_words) t where strpos(t, p_needle) > 0)
+$$;
 
 -- The messages of mailbox p_mailbox that have a word hashed in p_hashes in their body (p_field
 -- 'body') or anywhere ('text'), or a word too long for the vocabulary that contains p_needle.
@@ -177,9 +199,8 @@ begin
       select mm.message from mail.mailbox_messages mm
        where mm.mailbox = p_mailbox
          and (select w.body_words && p_hashes or (v_text and w.header_words && p_hashes)
-                     or exists (select 1 from unnest(case when v_text then w.long_body || w.long_header
-                                                          else w.long_body end) t
-                                 where strpos(t, p_needle) > 0)
+                     or mail.search_words_contain(case when v_text then w.long_body || w.long_header
+                                                       else w.long_body end, p_needle)
                 from mail.message_words w where w.message = mm.message);
     return;
   end if;
@@ -192,9 +213,8 @@ begin
   return query
     select w.message from mail.message_words w
      where (w.long_body <> '{}' or w.long_header <> '{}')
-       and exists (select 1 from unnest(case when v_text then w.long_body || w.long_header
-                                              else w.long_body end) t
-                    where strpos(t, p_needle) > 0);
+       and mail.search_words_contain(case when v_text then w.long_body || w.long_header
+                                          else w.long_body end, p_needle);
 end $$;
 
 -- The share of messages with one of the words hashed in p_hashes (in their body, or anywhere for
@@ -270,7 +290,7 @@ begin
   if hashtextextended('aox', 0) <> -2376155187684011370 then
     return null;
   end if;
-  if v_needle !~ '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]' then
+  if v_needle !~ mail.search_word_separators() then
     if char_length(v_needle) < 3 then
       return null;
     end if;
@@ -287,12 +307,12 @@ begin
   end if;
 
   -- the words of the string; an empty first or last part means it begins or ends with a separator
-  v_parts := regexp_split_to_array(v_needle, '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+');
+  v_parts := regexp_split_to_array(v_needle, mail.search_word_separators() || '+');
   v_n := cardinality(v_parts);
   for i in 1 .. v_n loop
     v_part := v_parts[i];
     continue when v_part = '' or octet_length(v_part) > 200;
-    v_escaped := replace(replace(replace(v_part, '\', '\\'), '%', '\%'), '_', '\_');
+    v_escaped := mail.like_escape(v_part);
     if i > 1 and i < v_n then
       v_words := array(select w.word from mail.search_words w where w.word = (v_part collate "C"));
     elsif i > 1 and char_length(v_part) >= 3 then

@@ -221,6 +221,23 @@ exception when read_only_sql_transaction then
   null;
 end $$;
 
+-- The UIDs of the messages in p_uids (null: all) of p_mailbox that match p_search, in the order
+-- of p_keys, as api.messages_sort returns them (one space-separated text, and the highest modseq),
+-- evaluated in one statement and never cached.
+create or replace function mail.sorted_uids(p_mailbox int, p_uids int4multirange, p_keys text[], p_search jsonb,
+                                            out uids text, out modseq bigint)
+language plpgsql stable as $$
+declare
+  v_order text := mail.sort_order_sql(p_keys, p_search);
+begin
+  execute
+    'select coalesce(string_agg(mm.uid::text, '' '' order by ' || v_order || '), ''''), '
+    || 'max(mm.modseq) from '
+    || mail.sort_source_sql(p_uids, p_search, position('msg.' in v_order) > 0, mail.sort_keys_join(v_order))
+    into uids, modseq
+    using p_mailbox, p_uids;
+end $$;
+
 -- SORT / UID SORT (RFC 5256 §3, RFC 5957, RFC 5267 ESORT): the UIDs of the messages in p_uids
 -- (null: all) that match p_search (the JSON search key of api.messages_search; null: all), in the
 -- order of p_keys, one criterion per element, each a sort key optionally preceded by "REVERSE ".
@@ -254,12 +271,7 @@ begin
       return;
     end if;
   end if;
-  execute
-    'select coalesce(string_agg(mm.uid::text, '' '' order by ' || v_order || '), ''''), '
-    || 'max(mm.modseq) from '
-    || mail.sort_source_sql(p_uids, p_search, position('msg.' in v_order) > 0, mail.sort_keys_join(v_order))
-    into v_uids, v_modseq
-    using p_mailbox, p_uids;
+  select s.uids, s.modseq into v_uids, v_modseq from mail.sorted_uids(p_mailbox, p_uids, p_keys, p_search) s;
   if v_request is not null then
     perform mail.order_remember(p_mailbox, v_request, p_uids, v_uids);
   end if;
@@ -267,6 +279,24 @@ begin
 end $$;
 comment on function api.messages_sort(int, int, int4multirange, text[], jsonb) is
   'SORT (RFC 5256 §3, RFC 5957 DISPLAYFROM/DISPLAYTO, RFC 5267 ESORT): matching UIDs in sort order (ties in UID order) as one space-separated text, with their highest modseq (RFC 7162 §3.1.5; null when the order of a whole view came from mail.order_cache); one statement.';
+
+-- CONTEXT=SORT (RFC 5267 §4.3): the messages of p_uids that match p_search in the order of p_keys,
+-- like api.messages_sort but never served from or kept in mail.order_cache. A live sort places a
+-- message that joins its result by sorting it among a few of the result's members; those small
+-- sets must not replace the cached order of the whole mailbox.
+create or replace function api.messages_sort_among(p_user int, p_mailbox int, p_uids int4multirange,
+                                                   p_keys text[], p_search jsonb)
+returns table (uids text)
+language plpgsql stable security definer set search_path = pg_catalog, pg_temp set work_mem = '128MB' as $$
+begin
+  perform mail.require_right(p_user, p_mailbox, 'r');
+  if p_uids is null then
+    perform mail.fail('AXBAD', 'messages_sort_among needs the UIDs to sort');
+  end if;
+  return query select s.uids from mail.sorted_uids(p_mailbox, p_uids, p_keys, p_search) s;
+end $$;
+comment on function api.messages_sort_among(int, int, int4multirange, text[], jsonb) is
+  'CONTEXT=SORT (RFC 5267 §4.3): the matching messages of some UIDs in sort order, space-separated; nothing cached.';
 
 -- One page of a SORT result (RFC 9394 / RFC 5267 §4.4 PARTIAL with ESORT): the messages at
 -- positions p_first..p_last of api.messages_sort's order, both positive (1 is the first in sort

@@ -13,6 +13,7 @@ import { streamFetch } from './fetch-stream.ts';
 import { MsnMap } from './msn-map.ts';
 import { removeFrom, SearchUpdates } from './search-updates.ts';
 import { SequenceSet, type SequenceSetSpec } from './seqset.ts';
+import { uidsOf } from './sort-context.ts';
 import { sessionTiming, type Session } from './session.ts';
 
 export interface SelectRow {
@@ -235,8 +236,8 @@ export class SelectedMailbox {
       const uidsInOrder = leaving.size > 0 ? present[Symbol.iterator]() : null;
       for (const msn of msns) {
         const uid = uidsInOrder?.next().value;
-        for (const tag of (uid === undefined ? undefined : leaving.get(uid)) ?? []) {
-          w.untagged(...removeFrom(tag, false, SequenceSet.range(msn - k, msn - k)));
+        for (const l of (uid === undefined ? undefined : leaving.get(uid)) ?? []) {
+          w.untagged(...removeFrom(l.tag, false, SequenceSet.range(msn - k, msn - k), l.position));
         }
         w.untagged(msn - k, atom('EXPUNGE'));
         k++;
@@ -341,9 +342,15 @@ export class SelectedMailbox {
       w.status('OK', Code.highestModseq(this.highestModseq), 'Highest');
     }
     // RFC 5267 §4.3: after EXISTS, so an ADDTO never names an MSN the client has not heard of
-    await this.searchUpdates.evaluate(w, this.map, this.pendingExpunged, (key, uids) =>
-      s.ctx.db.call<{ lo: number; hi: number }>('messages_search_page', s.userId, this.id, JSON.stringify(key),
-        uids.toPgMultirange(), null, null));
+    await this.searchUpdates.evaluate(w, this.map, this.pendingExpunged, {
+      search: (key, uids) => s.ctx.db.call<{ lo: number; hi: number }>('messages_search_page', s.userId, this.id,
+        JSON.stringify(key), uids.toPgMultirange(), null, null),
+      sortAmong: async (keys, key, uids) => {
+        const [row] = await s.ctx.db.call<{ uids: string }>('messages_sort_among', s.userId, this.id,
+          SequenceSet.fromNumbers(uids).toPgMultirange(), keys, JSON.stringify(key));
+        return uidsOf(row?.uids ?? '');
+      },
+    });
     const fetch = s.notifier?.selectedWatch?.fetch ?? [];
     if (fetch.length > 0 && !arrived.isEmpty) {
       // RFC 5465 §5.2: EXISTS, then FETCH with what the client asked for (never setting \Seen)

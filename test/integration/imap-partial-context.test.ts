@@ -1,6 +1,7 @@
 // PARTIAL (RFC 9394): paged ESEARCH/ESORT results and UID FETCH's PARTIAL modifier; and
-// CONTEXT=SEARCH (RFC 5267 §4): RETURN (UPDATE) with ADDTO/REMOVEFROM as the mailbox changes,
-// CANCELUPDATE and NOUPDATE. Raw transcripts against the real server.
+// CONTEXT=SEARCH and CONTEXT=SORT (RFC 5267 §4): RETURN (UPDATE) with ADDTO/REMOVEFROM as the
+// mailbox changes (positions in sort order for a sort), CANCELUPDATE and NOUPDATE. Raw transcripts
+// against the real server.
 import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { ImapClient, message } from '../helpers/imap-client.ts';
@@ -10,7 +11,7 @@ import { createUser } from '../helpers/users.ts';
 /** The untagged lines of a result that start with `* ESEARCH`. */
 const esearch = (r: { untagged: string[] }) => r.untagged.filter((u) => u.startsWith('* ESEARCH'));
 
-describe('imap PARTIAL and CONTEXT=SEARCH', () => {
+describe('imap PARTIAL, CONTEXT=SEARCH and CONTEXT=SORT', () => {
   let db: TestDatabase;
   let server: TestServer;
   let c: ImapClient;
@@ -45,11 +46,10 @@ describe('imap PARTIAL and CONTEXT=SEARCH', () => {
     await db?.drop();
   });
 
-  it('advertises PARTIAL and CONTEXT=SEARCH, not CONTEXT=SORT', async () => {
+  it('advertises PARTIAL, CONTEXT=SEARCH and CONTEXT=SORT', async () => {
     const r = await ok(c, 'CAPABILITY');
     const caps = r.untagged[0].split(' ');
-    assert.ok(caps.includes('PARTIAL') && caps.includes('CONTEXT=SEARCH'), r.untagged[0]);
-    assert.ok(!caps.includes('CONTEXT=SORT'));
+    assert.ok(caps.includes('PARTIAL') && caps.includes('CONTEXT=SEARCH') && caps.includes('CONTEXT=SORT'), r.untagged[0]);
   });
 
   describe('SEARCH RETURN (PARTIAL)', () => {
@@ -116,8 +116,8 @@ describe('imap PARTIAL and CONTEXT=SEARCH', () => {
       assert.deepEqual(esearch(r), [`* ESEARCH (TAG "${r.tag}") UID PARTIAL (6:7 NIL)`]);
     });
 
-    it('refuses UPDATE (no CONTEXT=SORT) and bad ranges', async () => {
-      assert.equal((await c.exec('SORT RETURN (UPDATE) (ARRIVAL) UTF-8 ALL')).status, 'BAD');
+    it('refuses SAVE and bad ranges', async () => {
+      assert.equal((await c.exec('SORT RETURN (SAVE) (ARRIVAL) UTF-8 ALL')).status, 'BAD');
       assert.equal((await c.exec('SORT RETURN (PARTIAL 1:*) (ARRIVAL) UTF-8 ALL')).status, 'BAD');
     });
   });
@@ -255,6 +255,114 @@ describe('imap PARTIAL and CONTEXT=SEARCH', () => {
       const again = await ok(c, 'UID SEARCH RETURN (UPDATE) FLAGGED');
       assert.ok(!again.untagged.some((u) => u.includes('NOUPDATE')));
       await ok(c, `CANCELUPDATE "${again.tag}"`);
+    });
+  });
+
+  describe('SORT RETURN (UPDATE) (CONTEXT=SORT)', () => {
+    let s1: ImapClient;
+    let s2: ImapClient;
+    before(async () => {
+      await ok(c, 'CREATE Sorted');
+      // subjects by UID: 1 d, 2 b, 3 f, 4 a, 5 e, 6 c; SUBJECT order 4 2 6 1 5 3
+      for (const subject of ['d', 'b', 'f', 'a', 'e', 'c']) await c.append('Sorted', message(`subject ${subject}`));
+      s1 = await ImapClient.connect(server.imapPort);
+      await s1.login('alice', 'secret');
+      await ok(s1, 'SELECT Sorted');
+      s2 = await ImapClient.connect(server.imapPort);
+      await s2.login('alice', 'secret');
+      await ok(s2, 'SELECT Sorted');
+    });
+    after(async () => {
+      await s1?.close();
+      await s2?.close();
+    });
+
+    it('says where messages join and leave a UID result in sort order, as flags change', async () => {
+      const start = await ok(s1, 'UID SORT RETURN (UPDATE ALL) (SUBJECT) UTF-8 FLAGGED');
+      const tag = start.tag;
+      assert.deepEqual(esearch(start), [`* ESEARCH (TAG "${tag}") UID`]);
+      await ok(s2, 'UID STORE 1,5 +FLAGS (\\Flagged)');
+      let r = await ok(s1, 'NOOP');
+      assert.deepEqual(esearch(r), [`* ESEARCH (TAG "${tag}") UID ADDTO (1 1,5)`]);
+      // a before everything, f after everything: two pairs, the second counted with the first in
+      await ok(s2, 'UID STORE 3,4 +FLAGS (\\Flagged)');
+      r = await ok(s1, 'NOOP');
+      assert.deepEqual(esearch(r), [`* ESEARCH (TAG "${tag}") UID ADDTO (1 4 4 3)`]);
+      // the result is now 4 1 5 3 (a d e f)
+      await ok(s2, 'UID STORE 1 -FLAGS (\\Flagged)');
+      r = await ok(s1, 'NOOP');
+      assert.deepEqual(esearch(r), [`* ESEARCH (TAG "${tag}") UID REMOVEFROM (2 1)`]);
+      // one leaves and one joins in the same look: removals first, the addition counted without them
+      await ok(s2, 'UID STORE 5 -FLAGS (\\Flagged)');
+      await ok(s2, 'UID STORE 6 +FLAGS (\\Flagged)');
+      r = await ok(s1, 'NOOP');
+      assert.deepEqual(esearch(r), [`* ESEARCH (TAG "${tag}") UID REMOVEFROM (2 5) ADDTO (2 6)`]);
+      // the session's own STORE too, and an expunge leaves from its position (4 6 3: a c f)
+      r = await ok(s1, 'UID STORE 2 +FLAGS (\\Flagged)');
+      assert.deepEqual(esearch(r), [`* ESEARCH (TAG "${tag}") UID ADDTO (2 2)`]);
+      await ok(s2, 'UID STORE 6 +FLAGS (\\Deleted)');
+      await ok(s2, 'UID EXPUNGE 6');
+      r = await ok(s1, 'NOOP');
+      assert.deepEqual(r.untagged.filter((u) => /ESEARCH|EXPUNGE/.test(u)), [`* ESEARCH (TAG "${tag}") UID REMOVEFROM (3 6)`, '* 6 EXPUNGE']);
+      // the order kept is the order SORT gives now
+      r = await ok(s1, 'UID SORT (SUBJECT) UTF-8 FLAGGED');
+      assert.deepEqual(r.untagged, ['* SORT 4 2 3']);
+      await ok(s1, `CANCELUPDATE "${tag}"`);
+      await ok(s1, 'UID STORE 1:* -FLAGS (\\Flagged)');
+    });
+
+    it('places new mail after EXISTS and removes each expunged MSN right before its EXPUNGE', async () => {
+      // the mailbox is 1 d, 2 b, 3 f, 4 a, 5 e (UIDs); MSNs are the same
+      const start = await ok(s1, 'SORT RETURN (UPDATE COUNT) (REVERSE SUBJECT) UTF-8 ALL');
+      const tag = start.tag;
+      assert.deepEqual(esearch(start), [`* ESEARCH (TAG "${tag}") COUNT 5`]);
+      // reverse order f e d b a; "ca" goes between d and b
+      await s2.append('Sorted', message('subject ca'));
+      let r = await ok(s1, 'NOOP');
+      const lines = r.untagged.filter((u) => !u.endsWith(' RECENT'));
+      assert.deepEqual(lines, ['* 6 EXISTS', `* ESEARCH (TAG "${tag}") ADDTO (4 6)`]);
+      // now f e d ca b a, UIDs 3 5 1 7 2 4; expunging 2 (b, at 5) and then 5 (e, at 2, MSN 4 by then)
+      await ok(s2, 'UID STORE 2,5 +FLAGS (\\Deleted)');
+      await ok(s2, 'EXPUNGE');
+      r = await ok(s1, 'NOOP');
+      assert.deepEqual(r.untagged.filter((u) => /ESEARCH|EXPUNGE/.test(u)), [
+        `* ESEARCH (TAG "${tag}") REMOVEFROM (5 2)`, '* 2 EXPUNGE',
+        `* ESEARCH (TAG "${tag}") REMOVEFROM (2 4)`, '* 4 EXPUNGE']);
+      r = await ok(s1, 'SORT (REVERSE SUBJECT) UTF-8 ALL');
+      assert.deepEqual(r.untagged, ['* SORT 2 1 4 3']);
+      await ok(s1, `CANCELUPDATE "${tag}"`);
+    });
+
+    it('reports a UID sort\'s expunged messages by position under QRESYNC, and answers PARTIAL with UPDATE', async () => {
+      const q = await ImapClient.connect(server.imapPort);
+      try {
+        await q.login('alice', 'secret');
+        await ok(q, 'ENABLE QRESYNC');
+        await ok(q, 'SELECT Sorted');
+        // UIDs 1 d, 3 f, 4 a, 7 ca; SUBJECT order 4 7 1 3
+        const start = await ok(q, 'UID SORT RETURN (UPDATE PARTIAL 1:2) (SUBJECT) UTF-8 ALL');
+        assert.deepEqual(esearch(start), [`* ESEARCH (TAG "${start.tag}") UID PARTIAL (1:2 4,7)`]);
+        await ok(s2, 'UID STORE 1,4 +FLAGS (\\Deleted)');
+        await ok(s2, 'UID EXPUNGE 1,4');
+        const r = await ok(q, 'NOOP');
+        assert.deepEqual(r.untagged.filter((u) => /ESEARCH|VANISHED/.test(u)),
+          [`* ESEARCH (TAG "${start.tag}") UID REMOVEFROM (3 1 1 4)`, '* VANISHED 1,4']);
+      } finally {
+        await q.close();
+      }
+    });
+
+    it('refuses UPDATE under the tag of a live sort, and more than the limit with NOUPDATE', async () => {
+      s1.write('S1 UID SORT RETURN (UPDATE) (ARRIVAL) UTF-8 ALL\r\n');
+      assert.equal((await s1.result('S1')).status, 'OK');
+      s1.write('S1 UID SORT RETURN (UPDATE) (SUBJECT) UTF-8 ALL\r\n');
+      assert.equal((await s1.result('S1')).status, 'BAD');
+      const tags = ['S1'];
+      for (let i = 0; i < 7; i++) tags.push((await ok(s1, 'UID SORT RETURN (UPDATE) (DATE) UTF-8 ALL')).tag);
+      const r = await ok(s1, 'UID SORT RETURN (UPDATE COUNT) (DATE) UTF-8 ALL');
+      assert.deepEqual(r.untagged, [`* ESEARCH (TAG "${r.tag}") UID COUNT 2`,
+        `* NO [NOUPDATE "${r.tag}"] Too many searches kept up to date; this one is not`]);
+      await ok(s1, `CANCELUPDATE ${tags.map((t) => `"${t}"`).join(' ')}`);
     });
   });
 });

@@ -354,6 +354,27 @@ describe('sql: the order cache (mail.order_cache)', () => {
     assert.deepEqual((await entries()).find((e) => e.request === 'SORT ARRIVAL'), { request: 'SORT ARRIVAL', result: '9' });
   });
 
+  it('sorts some UIDs for a live sort (api.messages_sort_among) as SORT does, without touching the cache', async () => {
+    const among = async (keys: string[], uids: string | null, search: object | null = null, user = carol) =>
+      (await db.api.query<{ uids: string }>('select uids from api.messages_sort_among($1, $2, $3, $4, $5)',
+        [user.id, carol.inbox, uids, keys, search === null ? null : JSON.stringify(search)])).rows[0].uids;
+    const cases: Array<[string[], string, string]> = [];
+    for (const keys of [['SUBJECT'], ['REVERSE DATE'], ['FROM', 'ARRIVAL'], ['REVERSE SIZE']]) {
+      for (const view of [multirange([[1, 3]]), multirange([[1, 1], [3, 3]]), multirange([[2, 2]])]) {
+        cases.push([keys, view, (await sort(keys, view)).uids]);
+      }
+    }
+    const all = (await sort(['ARRIVAL'], multirange([[1, 3]]))).uids;
+    const before = await entries();
+    for (const [keys, view, expected] of cases) assert.equal(await among(keys, view), expected, `${keys} ${view}`);
+    // a UID that is not in the mailbox is left out; the search key applies too
+    assert.equal(await among(['ARRIVAL'], multirange([[1, 3], [40, 41]])), all);
+    assert.equal(await among(['ARRIVAL'], multirange([[1, 3]]), { type: 'string', field: 'subject', value: 't' }), '3 1');
+    assert.deepEqual(await entries(), before);
+    await assert.rejects(among(['ARRIVAL'], null), { code: 'AXBAD' });
+    await assert.rejects(among(['ARRIVAL'], multirange([[1, 3]]), null, dave), { code: 'AXNEX' });
+  });
+
   it('forgets a mailbox\'s orders when a reparse changes its messages\' keys', async () => {
     await sort(['SUBJECT']);
     assert.ok((await entries()).some((e) => e.request === 'SORT SUBJECT'));

@@ -4,12 +4,14 @@
 // mailbox (messages that arrived since its last look are not in it yet).
 import iconv from 'iconv-lite';
 import { bad, defineCommand, SELECTED } from '../command.ts';
-import { atom, raw, type ResponseValue } from '../compiler.ts';
+import { atom, Code, raw, type ResponseValue } from '../compiler.ts';
 import { parseCharsetAndCriteria, parseSearchReturnOptions, searchUsesFuzzy, searchUsesModseq } from '../grammar/search-program.ts';
 import { parseSortCriteria } from '../grammar/sort-criteria.ts';
 import { partialData } from '../partial.ts';
 import { relevancyScores } from '../relevancy.ts';
 import { searchKeyJson } from '../search-program.ts';
+import { SequenceSet } from '../seqset.ts';
+import { orderedSequenceSet, uidsOf } from '../sort-context.ts';
 import type { Session } from '../session.ts';
 import type { PartialRange, SearchReturnOptions } from '../types.ts';
 
@@ -23,32 +25,8 @@ interface SortResult extends Record<string, unknown> {
   modseq: number | null;
 }
 
-/** The UIDs of api.messages_sort's text ("" for none). */
-export function uidsOf(text: string): number[] {
-  if (text === '') return [];
-  const parts = text.split(' ');
-  const out = new Array<number>(parts.length);
-  for (let i = 0; i < parts.length; i++) out[i] = Number(parts[i]);
-  return out;
-}
-
 /** Numbers per piece of a long `* SORT` line, so a huge result streams with back-pressure. */
 const PIECE = 8192;
-
-/**
- * ESORT's ALL (RFC 5267 §3.1): a sequence-set whose members appear in sort order, so only runs
- * that ascend by one in that order may be written as ranges.
- */
-export function orderedSequenceSet(numbers: readonly number[]): string {
-  const out: string[] = [];
-  for (let i = 0; i < numbers.length;) {
-    let j = i;
-    while (j + 1 < numbers.length && numbers[j + 1] === numbers[j] + 1) j++;
-    out.push(j > i ? `${numbers[i]}:${numbers[j]}` : String(numbers[i]));
-    i = j + 1;
-  }
-  return out.join(',');
-}
 
 async function plainSort(s: Session, numbers: readonly number[], modseq: number | null): Promise<void> {
   const w = s.writer();
@@ -146,8 +124,10 @@ function makeSort(byUid: boolean) {
       return { options, criteria, program };
     },
     async execute(s, { options, criteria, program }, tag) {
-      // CONTEXT is a hint (RFC 5267 §4.2); UPDATE would need CONTEXT=SORT, which is not offered
-      if (options && (options.save || options.update)) throw bad('Unsupported sort return option');
+      // CONTEXT is a hint (RFC 5267 §4.2)
+      if (options?.save) throw bad('Unsupported sort return option');
+      // RFC 5267 §4.3: updates are told apart by tag, so a live one's tag may not start another
+      if (options?.update && s.box.searchUpdates.has(tag)) throw bad('Tag reuse: a search with this tag is kept up to date');
       // RFC 6203 §4, §6: RELEVANCY (return option or sort key) MUST NOT be used without FUZZY
       if ((options?.relevancy || criteria.some((k) => k.key === 'RELEVANCY')) && !searchUsesFuzzy(program.key)) {
         throw bad('RELEVANCY needs a FUZZY search key');
@@ -157,8 +137,9 @@ function makeSort(byUid: boolean) {
       if (usesModseq) s.enableCondstore();
       const view = box.map.allUids();
       const keys = criteria.map((k) => (k.reverse ? 'REVERSE ' : '') + k.key);
-      const search = JSON.stringify(searchKeyJson(program.key, box));
-      if (options?.partial) {
+      const key = searchKeyJson(program.key, box);
+      const search = JSON.stringify(key);
+      if (options?.partial && !options.update) {
         await partialSort(s, tag, byUid, options, options.partial, keys, search, usesModseq);
         return;
       }
@@ -173,12 +154,22 @@ function makeSort(byUid: boolean) {
         return;
       }
       const uids = uidsOf(text);
-      const numbers = byUid ? uids : uids.map((uid) => box.map.msnOf(uid));
-      const modseq = usesModseq && uids.length > 0 && sorted?.modseq != null ? Number(sorted.modseq) : null;
-      // scored are the sorted messages only, not every message of the view
-      const scores = options?.relevancy ? await relevancyScores(s, box.id, uids, search) : null;
-      if (options) await esort(s, tag, byUid, options, numbers, modseq, scores);
-      else await plainSort(s, numbers, modseq);
+      if (options?.partial) {
+        // with UPDATE (RFC 5267 §4.4): the page as asked; the whole order is what is kept current
+        await partialSort(s, tag, byUid, options, options.partial, keys, search, usesModseq);
+      } else {
+        const numbers = byUid ? uids : uids.map((uid) => box.map.msnOf(uid));
+        const modseq = usesModseq && uids.length > 0 && sorted?.modseq != null ? Number(sorted.modseq) : null;
+        // scored are the sorted messages only, not every message of the view
+        const scores = options?.relevancy ? await relevancyScores(s, box.id, uids, search) : null;
+        if (options) await esort(s, tag, byUid, options, numbers, modseq, scores);
+        else await plainSort(s, numbers, modseq);
+      }
+      // RFC 5267 §4.3 (CONTEXT=SORT): kept current in sort order until CANCELUPDATE or the selection ends
+      if (options?.update && !box.searchUpdates.start(tag, byUid, key, SequenceSet.fromNumbers(uids),
+        { keys, order: uids })) {
+        await s.status('NO', Code.other('NOUPDATE', tag), 'Too many searches kept up to date; this one is not');
+      }
     },
   });
 }

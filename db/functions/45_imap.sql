@@ -536,29 +536,44 @@ begin
 end $$;
 
 -- SEARCH (RFC 3501 §6.4.4, RFC 4731, RFC 7162 §3.1.5, RFC 5032, RFC 8514): evaluates a search key
--- in one statement and returns the matching UIDs as runs with the highest modseq of each run, so
--- a match of a million messages is a handful of rows.
+-- in one statement and returns the matching UIDs as one text of runs ("1:3,5,9:12", '' for none)
+-- with the highest modseq among them (null for none). One row, however many messages match: a
+-- row per run cost the frontend 0.7 s for a word in 177,580 of 1,000,000 messages (146,178 runs).
 -- work_mem 32 MB: a match of a sixth of 1,000,000 messages is 170,000 rows to sort and group into
 -- runs, which spilled to disk at the default 4 MB.
+do $$
+begin
+  -- it returned a row per run before; create or replace cannot change a function's result type
+  if exists (select 1 from pg_catalog.pg_proc p
+              where p.oid = to_regprocedure('api.messages_search(int, int, jsonb)')
+                and not 'uids' = any(p.proargnames)) then
+    drop function api.messages_search(int, int, jsonb);
+  end if;
+end $$;
+
 create or replace function api.messages_search(p_user int, p_mailbox int, p_key jsonb)
-returns table (lo int, hi int, modseq bigint)
+returns table (uids text, modseq bigint)
 language plpgsql stable security definer set search_path = pg_catalog, pg_temp set work_mem = '32MB' as $$
 declare
   v_cond text;
 begin
   perform mail.require_right(p_user, p_mailbox, 'r');
   v_cond := mail.search_sql(p_key);
+  -- one pass in UID order: a run starts where the previous UID is not one less, ends where the
+  -- next is not one more; only those rows write anything (",lo" and ":hi")
   return query execute format(
-    'select min(x.uid), max(x.uid), max(x.modseq) from (
-       select mm.uid, mm.modseq, mm.uid - row_number() over (order by mm.uid) as grp
-         from mail.mailbox_messages mm %s
-        where mm.mailbox = $1 and %s) x
-     group by x.grp order by 1',
+    'select coalesce(substr(string_agg(r.piece, '''' order by r.uid), 2), ''''), max(r.modseq)
+       from (select mm.uid, mm.modseq,
+                    case when mm.uid - 1 is distinct from lag(mm.uid) over w then '','' || mm.uid
+                         when mm.uid + 1 is distinct from lead(mm.uid) over w then '':'' || mm.uid end as piece
+               from mail.mailbox_messages mm %s
+              where mm.mailbox = $1 and %s
+             window w as (order by mm.uid)) r',
     case when position('msg.' in v_cond) > 0 then 'join mail.messages msg on msg.id = mm.message' else '' end,
     v_cond) using p_mailbox;
 end $$;
 comment on function api.messages_search(int, int, jsonb) is
-  'SEARCH evaluation (RFC 3501 §6.4.4, RFC 4731 ESEARCH, RFC 7162 MODSEQ, RFC 5032 WITHIN, RFC 8514 SAVEDATE): matching UIDs as runs.';
+  'SEARCH evaluation (RFC 3501 §6.4.4, RFC 4731 ESEARCH, RFC 7162 MODSEQ, RFC 5032 WITHIN, RFC 8514 SAVEDATE): matching UIDs as one text of runs ("1:3,5") and their highest modseq.';
 
 -- RELEVANCY scores (RFC 6203 §4) of the messages in p_uids that match a search key with FUZZY,
 -- in UID order.

@@ -161,9 +161,9 @@ describe('sql: SORT and THREAD data', () => {
     const thread = await db.api.query('select uid, base_subject, sent_date from api.messages_thread_data($1, $2, $3)',
       [alice.id, copies, multirange([[3, 3]])]);
     assert.deepEqual(thread.rows.map((r) => [r.uid, r.base_subject, Number(r.sent_date)]), [[3, 'Aardvark', Date.parse('2000-01-01T00:00:00Z')]]);
-    const sent = await db.api.query('select * from api.messages_search($1, $2, $3)',
+    const sent = await db.api.query('select uids from api.messages_search($1, $2, $3)',
       [alice.id, copies, JSON.stringify({ type: 'sentdate', op: 'before', date: '2001-01-01' })]);
-    assert.deepEqual(sent.rows.map((r) => [r.lo, r.hi]), [[3, 3]]);
+    assert.deepEqual(sent.rows, [{ uids: '3' }]);
   });
 
   it('refuses unknown keys and empty key lists (AXBAD), and never splices key text into SQL', async () => {
@@ -222,6 +222,19 @@ describe('sql: SORT and THREAD data', () => {
       await assert.rejects(db.api.query('select * from api.messages_search_summary($1, $2, $3, null)',
         [bob.id, alice.inbox, JSON.stringify(all)]), { code: 'AXNEX' });
     });
+  });
+
+  it('returns a whole SEARCH as one text of UID runs with the highest modseq', async () => {
+    const search = async (key: object) => (await db.api.query<{ uids: string; modseq: number | null }>(
+      'select uids, modseq from api.messages_search($1, $2, $3)', [alice.id, alice.inbox, JSON.stringify(key)])).rows;
+    const modseqs = (await db.admin.query<{ uid: number; modseq: string }>(
+      'select uid, modseq from mail.mailbox_messages where mailbox = $1 order by uid', [alice.inbox])).rows;
+    const highest = (uids: number[]) => Math.max(...modseqs.filter((m) => uids.includes(m.uid)).map((m) => Number(m.modseq)));
+    assert.deepEqual(await search({ type: 'all' }), [{ uids: '1:5', modseq: highest([1, 2, 3, 4, 5]) }]);
+    // apple (2), APPLE (4) and banana (1, 5): runs and single UIDs
+    assert.deepEqual(await search({ type: 'or', left: { type: 'string', field: 'subject', value: 'apple' },
+      right: { type: 'uids', set: multirange([[5, 5]]) } }), [{ uids: '2,4:5', modseq: highest([2, 4, 5]) }]);
+    assert.deepEqual(await search({ type: 'not', key: { type: 'all' } }), [{ uids: '', modseq: null }]);
   });
 
   it('refuses a user without the r right', async () => {

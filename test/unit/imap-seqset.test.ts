@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ParseError } from '../../frontend/imap/parser.ts';
 import { MAX_UINT32, SequenceSet, SequenceSetSpec, parseSequenceSet } from '../../frontend/imap/seqset.ts';
+import { setFromRunsText } from '../../frontend/imap/uid-runs.ts';
 
 function set(text: string): SequenceSet {
   return SequenceSet.parse(text);
@@ -263,5 +264,14 @@ describe('imap seqset: scale', () => {
     assert.equal(resolved.rangeCount, 200_000);
     assert.ok(resolved.contains(399_999));
     assert.ok(!resolved.contains(400_000));
+  });
+});
+
+describe('imap seqset: runs from SQL text (uid-runs.ts)', () => {
+  it('reads "1:3,5,9:12" and the empty text', () => {
+    assert.equal(setFromRunsText('1:3,5,9:12').format(), '1:3,5,9:12');
+    assert.equal(setFromRunsText('7').format(), '7');
+    assert.ok(setFromRunsText('').isEmpty);
+    assert.throws(() => setFromRunsText('1:x'), RangeError);
   });
 });

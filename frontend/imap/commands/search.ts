@@ -15,7 +15,7 @@ import { searchKeyJson } from '../search-program.ts';
 import { SequenceSet } from '../seqset.ts';
 import type { Session } from '../session.ts';
 import type { SearchProgram, SearchReturnOptions } from '../types.ts';
-import { setFromRuns } from '../uid-runs.ts';
+import { setFromRuns, setFromRunsText } from '../uid-runs.ts';
 
 const decoders = {
   charsetDecoder: (name: string) => (iconv.encodingExists(name) ? (b: Buffer) => iconv.decode(b, name) : null),
@@ -143,9 +143,9 @@ async function run(s: Session, tag: string, byUid: boolean, options: SearchRetur
   let uids = SequenceSet.EMPTY;
   let modseq: number | null = null;
   if (needAll) {
-    const runs = await db.call<{ lo: number; hi: number; modseq: number }>('messages_search', s.userId, box.id, keyText);
-    uids = box.map.existing(setFromRuns(runs));
-    modseq = usesModseq && runs.length > 0 ? runs.reduce((m, r) => Math.max(m, r.modseq), 0) : null;
+    const [found] = await db.call<{ uids: string; modseq: number | null }>('messages_search', s.userId, box.id, keyText);
+    uids = box.map.existing(setFromRunsText(found?.uids ?? ''));
+    modseq = usesModseq && found?.modseq != null ? Number(found.modseq) : null;
   }
   let page: SequenceSet | undefined;
   let summary: EsearchData['summary'];

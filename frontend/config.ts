@@ -24,6 +24,7 @@ export const VARIABLES = {
   'db-max-handles': { kind: 'number', default: 8, help: 'database connections per server process' },
   'embedded-db-directory': { kind: 'string', default: 'data/embedded-db', help: 'data directory of the embedded PostgreSQL (relative to the configuration file\'s directory, or the working directory without one)' },
   'embedded-db-port': { kind: 'number', default: 15432, help: 'loopback port of the embedded PostgreSQL' },
+  'embedded-db-memory': { kind: 'number', default: 0, help: 'megabytes the embedded PostgreSQL sizes its memory to (a quarter as shared buffers); 0 means the machine\'s or container\'s memory' },
   'hostname': { kind: 'string', default: 'localhost', help: 'the name this server gives itself in greetings and Received fields' },
   'use-imap': { kind: 'boolean', default: true, help: 'serve IMAP on imap-port' },
   'imap-address': { kind: 'string', default: '0.0.0.0', help: 'address the IMAP server listens on' },

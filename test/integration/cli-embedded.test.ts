@@ -45,7 +45,7 @@ describe('cli: embedded database', function () {
     // run as root, PostgreSQL drops to the postgres user, which must reach the directory
     chmodSync(scratch.dir, 0o755);
     conf = join(scratch.dir, 'archiveopteryx.conf');
-    writeFileSync(conf, `embedded-db-directory = pg\nembedded-db-port = ${await freePort()}\n`);
+    writeFileSync(conf, `embedded-db-directory = pg\nembedded-db-port = ${await freePort()}\nembedded-db-memory = 2048\n`);
     config = loadConfig(conf);
   });
   after(async () => {
@@ -61,6 +61,10 @@ describe('cli: embedded database', function () {
     await owner.connect();
     try {
       await checkSchema(owner);
+      // sized to embedded-db-memory: a quarter as shared buffers, half as the planner's cache
+      const sizes = await owner.query(`select current_setting('shared_buffers') as s, current_setting('effective_cache_size') as c,
+        current_setting('maintenance_work_mem') as m`);
+      assert.deepEqual(sizes.rows[0], { s: '512MB', c: '1GB', m: '128MB' });
     } finally {
       await owner.end();
     }

@@ -124,7 +124,7 @@ export async function openDatabase(config: Config, options: {
   const { startEmbedded } = await import('../../frontend/db/embedded.ts');
   const { install } = await import('../../frontend/db/install.ts');
   const directory = config.path('embedded-db-directory');
-  const server = await startEmbedded(directory, config.get('embedded-db-port'), options.serverLog);
+  const server = await startEmbedded(directory, config.get('embedded-db-port'), options.serverLog, config.get('embedded-db-memory'));
   try {
     const { credentials, created } = embeddedCredentials(directory, true);
     const superuser: pg.ClientConfig = {

@@ -135,6 +135,8 @@ export class MsnMap {
   /** The UIDs of `uids` that are in the map. */
   existing(uids: SequenceSet): SequenceSet {
     if (uids.isEmpty || this.count === 0) return SequenceSet.EMPTY;
+    // one run (nothing expunged inside it): a cut at its ends, the set itself when inside
+    if (this.lo.length === 1) return uids.intersectRange(this.lo[0], this.hi[0]);
     return uids.intersect(this.allUidsCached());
   }
 
@@ -146,12 +148,14 @@ export class MsnMap {
 
   /** The MSNs of the UIDs in `uids` that are in the map, as a set (runs map to runs). */
   msnsOfUids(uids: SequenceSet): SequenceSet {
-    const ranges: Array<[number, number]> = [];
-    for (const [a, b] of this.existing(uids).ranges()) {
-      // an existing range lies inside one run, whose MSNs are consecutive
-      ranges.push([this.msnOf(a), this.msnOf(b)]);
+    const present = this.existing(uids);
+    if (this.isIdentity) return present;
+    const flat: number[] = [];
+    for (const [a, b] of present.ranges()) {
+      // an existing range lies inside one run, whose MSNs are consecutive; MSNs ascend with UIDs
+      flat.push(this.msnOf(a), this.msnOf(b));
     }
-    return SequenceSet.fromRanges(ranges);
+    return SequenceSet.fromAscendingFlat(flat);
   }
 
   /**

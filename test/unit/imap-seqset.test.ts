@@ -274,4 +274,20 @@ describe('imap seqset: runs from SQL text (uid-runs.ts)', () => {
     assert.ok(setFromRunsText('').isEmpty);
     assert.throws(() => setFromRunsText('1:x'), RangeError);
   });
+
+  it('joins adjacent runs and refuses runs out of order or overlapping', () => {
+    assert.equal(setFromRunsText('1:3,4,6:7,8:9').format(), '1:4,6:9');
+    assert.equal(SequenceSet.fromAscendingFlat([5, 5, 7, 9]).format(), '5,7:9');
+    assert.throws(() => setFromRunsText('5,3'), RangeError);
+    assert.throws(() => setFromRunsText('1:5,5:7'), RangeError);
+    assert.throws(() => setFromRunsText('4:2'), RangeError);
+    assert.throws(() => SequenceSet.fromAscendingFlat([1, 2, 3]), RangeError);
+  });
+
+  it('reads 150,000 runs in one pass', () => {
+    const text = Array.from({ length: 150_000 }, (_, i) => (i % 3 === 0 ? `${4 * i + 1}:${4 * i + 2}` : String(4 * i + 1))).join(',');
+    const set = setFromRunsText(text);
+    assert.equal(set.rangeCount, 150_000);
+    assert.equal(set.size, 200_000);
+  });
 });

@@ -25,18 +25,22 @@ const decoders = {
 async function plainSearch(s: Session, result: SequenceSet, modseq: number | null): Promise<void> {
   const w = s.writer();
   w.value(raw('* SEARCH'));
-  let piece: string[] = [];
-  for (const [lo, hi] of result.ranges()) {
-    for (let n = lo; n <= hi; n++) {
-      piece.push(String(n));
-      if (piece.length >= 8192) {
-        w.value(raw(' ' + piece.join(' ')));
-        piece = [];
+  // pieces of 8,192 numbers, built by concatenation (a rope) rather than arrays of strings
+  let piece = '';
+  let count = 0;
+  for (let k = 0; k < result.rangeCount; k++) {
+    const hi = result.highAt(k);
+    for (let n = result.lowAt(k); n <= hi; n++) {
+      piece += ' ' + n;
+      if (++count === 8192) {
+        w.value(raw(piece));
+        piece = '';
+        count = 0;
         await s.sendIfLarge(w);
       }
     }
   }
-  if (piece.length > 0) w.value(raw(' ' + piece.join(' ')));
+  if (piece !== '') w.value(raw(piece));
   if (modseq !== null) w.value(raw(` (MODSEQ ${modseq})`));
   w.value(raw('\r\n'));
   await s.send(w);

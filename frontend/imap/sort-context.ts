@@ -101,12 +101,17 @@ export function additionPairs(merged: readonly number[], added: ReadonlySet<numb
 /** Sorts UIDs by the live sort's criteria (api.messages_sort_among): the given ones, in order. */
 export type SortAmong = (uids: readonly number[]) => Promise<number[]>;
 
-/** Members sampled from a window of the order per round: each round narrows a window 65-fold. */
-const SAMPLES = 64;
-/** Below this many messages in all, one sort of everything is cheaper than narrowing. */
-const SORT_ALL_BELOW = 4096;
-/** Above this many joiners, one sort of everything is cheaper than narrowing for each. */
-const JOINERS_AT_MOST = 256;
+/** When placeJoiners sorts everything at once, and how widely it samples otherwise. */
+export interface PlacementLimits {
+  /** below this many messages in all, one sort of everything is cheaper than narrowing */
+  sortAllBelow: number;
+  /** above this many joiners, one sort of everything is cheaper than narrowing for each */
+  joinersAtMost: number;
+  /** members sampled from a joiner's window per round: each round narrows it this much plus one */
+  samples: number;
+}
+
+export const PLACEMENT: PlacementLimits = { sortAllBelow: 4096, joinersAtMost: 256, samples: 64 };
 
 /**
  * Places `joiners` (UIDs not in `order`) into `order` by the sort's criteria. Small results, or
@@ -115,13 +120,14 @@ const JOINERS_AT_MOST = 256;
  * joiners and their samples in one call per round), so a million-message result needs four
  * rounds of a few dozen messages each, whatever the criteria.
  */
-export async function placeJoiners(order: readonly number[], joiners: readonly number[], sortAmong: SortAmong): Promise<number[]> {
+export async function placeJoiners(order: readonly number[], joiners: readonly number[], sortAmong: SortAmong,
+                                   limits: PlacementLimits = PLACEMENT): Promise<number[]> {
   if (joiners.length === 0) return [...order];
   const isJoiner = new Set(joiners);
   // each joiner goes right before order[slot] (slot order.length: at the end)
   const slot = new Map<number, number>();
   let joinerOrder: number[];
-  if (order.length + joiners.length < SORT_ALL_BELOW || joiners.length > JOINERS_AT_MOST) {
+  if (order.length + joiners.length < limits.sortAllBelow || joiners.length > limits.joinersAtMost) {
     const sorted = await sortAmong([...order, ...joiners]);
     // walk the old order alongside; a member the database no longer has (expunged, not yet
     // reported) is stepped over and keeps its place
@@ -137,7 +143,7 @@ export async function placeJoiners(order: readonly number[], joiners: readonly n
       if (k >= 0) at = k + 1;
     }
   } else {
-    joinerOrder = await narrowSlots(order, joiners, sortAmong, slot);
+    joinerOrder = await narrowSlots(order, joiners, sortAmong, slot, limits.samples);
   }
   // a joiner the database no longer has goes last; it leaves again with its EXPUNGE
   for (const j of joiners) {
@@ -167,7 +173,7 @@ export async function placeJoiners(order: readonly number[], joiners: readonly n
  * `slot`; returns the joiners in sort order.
  */
 async function narrowSlots(order: readonly number[], joiners: readonly number[], sortAmong: SortAmong,
-                           slot: Map<number, number>): Promise<number[]> {
+                           slot: Map<number, number>, samples: number): Promise<number[]> {
   // the slot lies in [lo, hi]; order[lo..hi-1] are the members not yet compared with
   const lo = new Map<number, number>(joiners.map((j) => [j, 0]));
   const hi = new Map<number, number>(joiners.map((j) => [j, order.length]));
@@ -181,8 +187,8 @@ async function narrowSlots(order: readonly number[], joiners: readonly number[],
       const a = lo.get(j) ?? 0;
       const n = (hi.get(j) ?? 0) - a;
       const picks: number[] = [];
-      if (n <= SAMPLES) for (let k = a; k < a + n; k++) picks.push(k);
-      else for (let s = 1; s <= SAMPLES; s++) picks.push(a + Math.floor((s * n) / (SAMPLES + 1)));
+      if (n <= samples) for (let k = a; k < a + n; k++) picks.push(k);
+      else for (let s = 1; s <= samples; s++) picks.push(a + Math.floor((s * n) / (samples + 1)));
       samplesOf.set(j, picks);
       for (const k of picks) asked.add(order[k]);
     }

@@ -1,6 +1,7 @@
 // api.messages_sort (RFC 5256 §3, RFC 5957) and api.messages_thread_data (RFC 5256 §4), called as
 // the frontend role on messages parsed by the real MIME library.
 import assert from 'node:assert/strict';
+import { placeJoiners } from '../../frontend/imap/sort-context.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { createUser, type TestUser } from '../helpers/users.ts';
 import { parseMessage } from '../../frontend/mime/parse.ts';
@@ -235,6 +236,27 @@ describe('sql: SORT and THREAD data', () => {
     assert.deepEqual(await search({ type: 'or', left: { type: 'string', field: 'subject', value: 'apple' },
       right: { type: 'uids', set: multirange([[5, 5]]) } }), [{ uids: '2,4:5', modseq: highest([2, 4, 5]) }]);
     assert.deepEqual(await search({ type: 'not', key: { type: 'all' } }), [{ uids: '', modseq: null }]);
+  });
+
+  it('places messages joining a live sort where SORT puts them, by sampling rounds over api.messages_sort_among', async () => {
+    // alice's five messages have ties (apple/APPLE), missing and unparsable dates, missing To/Cc
+    const among = async (keys: string[], uids: readonly number[]) => {
+      const view = multirange([...uids].sort((a, b) => a - b).map((u) => [u, u] as [number, number]));
+      const r = await db.api.query<{ uids: string }>('select uids from api.messages_sort_among($1, $2, $3, $4, null)',
+        [alice.id, alice.inbox, view, keys]);
+      return r.rows[0].uids === '' ? [] : r.rows[0].uids.split(' ').map(Number);
+    };
+    const orders = [['SUBJECT'], ['REVERSE DATE'], ['CC'], ['REVERSE TO', 'SIZE'], ['DISPLAYFROM']];
+    for (const keys of orders) {
+      const full = await sort(keys);
+      for (const joining of [[1], [2, 4], [5, 3, 1], [1, 2, 3, 4, 5]]) {
+        const order = full.filter((u) => !joining.includes(u));
+        // one sample per round: every round is a real sort of a joiner against one member
+        const merged = await placeJoiners(order, joining, (uids) => among(keys, uids),
+          { sortAllBelow: 0, joinersAtMost: 100, samples: 1 });
+        assert.deepEqual(merged, full, `${keys} joining ${joining}`);
+      }
+    }
   });
 
   it('refuses a user without the r right', async () => {

@@ -118,7 +118,7 @@ export const PLACEMENT: PlacementLimits = { sortAllBelow: 4096, joinersAtMost: 2
  * many joiners, are sorted whole in one call. Otherwise each joiner's place is narrowed by
  * rounds: it is sorted among up to 64 evenly spaced members of its window of the order (all
  * joiners and their samples in one call per round), so a million-message result needs four
- * rounds of a few dozen messages each, whatever the criteria.
+ * rounds of at most 65 messages per joiner, whatever the criteria.
  */
 export async function placeJoiners(order: readonly number[], joiners: readonly number[], sortAmong: SortAmong,
                                    limits: PlacementLimits = PLACEMENT): Promise<number[]> {

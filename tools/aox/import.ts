@@ -54,6 +54,9 @@ function positive(text: string | undefined, fallback: number, what: string): num
   return n;
 }
 
+/** Imports of at least this many messages end with ANALYZE of the tables they filled. */
+export const ANALYZE_AFTER = 1000;
+
 function summary(c: ImportCounts, seconds: number, dryRun: boolean): string {
   const mb = (c.bytes / 1024 / 1024).toFixed(1);
   const parts = [
@@ -144,6 +147,12 @@ export const command: AoxCommand = {
       });
       progress.update(counts);
       progress.stop();
+      if (!dryRun && counts.imported >= ANALYZE_AFTER) {
+        // SEARCH TEXT chooses its plan by how common a word is, from the column statistics
+        // (mail.search_words_share): fresh ones now, rather than when autovacuum gets to it
+        if (!options.quiet) progress.log('updating the planner\'s statistics');
+        await owner.query('analyze mail.mailbox_messages, mail.messages, mail.message_words, mail.message_keys');
+      }
       ctx.out.line(`${fullMailboxName(box)}: ${summary(counts, (Date.now() - started) / 1000, dryRun)}`);
       if (abort.signal.aborted) {
         ctx.out.note('aox: interrupted; run the same command again to import the rest');

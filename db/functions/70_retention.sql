@@ -90,12 +90,15 @@ begin
   -- database the planner would take a mailbox of thousands of rows for one of ten, and plan the
   -- per-message lookups of mail.inject (thread parents, presence) as scans of whole mailboxes.
   -- Statistics are refreshed whenever a table has grown to twice what they describe: about
-  -- log2(rows) times over an import, a few hundred milliseconds each.
+  -- log2(rows) times over an import, a few hundred milliseconds each. The word index's arrays
+  -- too: SEARCH TEXT chooses its plan by how common a word is, from their statistics
+  -- (mail.search_words_share), and a word's share does not change with the size of the archive.
   if exists (select 1 from pg_catalog.pg_stat_all_tables s join pg_catalog.pg_class c on c.oid = s.relid
               where s.relid in ('mail.messages'::regclass, 'mail.mailbox_messages'::regclass)
                 and s.n_live_tup > 2 * greatest(c.reltuples, 500)) then
     analyze mail.messages;
     analyze mail.mailbox_messages;
+    analyze mail.message_words (body_words, header_words);
   end if;
   -- each message is hashed once, here, for the presence check and for mail.inject_hashed
   v_hash := array(select public.digest(r, 'sha256') from unnest(p_raw) with ordinality x(r, o) order by o);

@@ -7,7 +7,6 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { createUser } from '../helpers/users.ts';
 import { scratchDir, type CliResult, type Scratch } from './cli-helpers.ts';
 import { aoxInProcess } from './import-run.ts';
-import { ANALYZE_AFTER } from '../../tools/aox/import.ts';
 
 describe('integration: aox import, vacuum, undelete, retention, tune and reparse commands', function () {
   this.timeout(60_000);
@@ -64,19 +63,6 @@ describe('integration: aox import, vacuum, undelete, retention, tune and reparse
       assert.match(again.stdout, /imported 0 of 3 messages.*; 3 already in the mailbox/);
       assert.equal((await rows('Dups')).length, 3);
       assert.equal((await one(`select count(*)::int as n from mail.messages where raw = $1`, [Buffer.from(msg('twin'))])).n, 1);
-    });
-
-    it('refreshes the planner\'s statistics after an import of ANALYZE_AFTER messages or more, not after a small one', async () => {
-      const analyzed = async () => (await one(`select last_analyze from pg_stat_user_tables
-        where schemaname = 'mail' and relname = 'message_words'`)).last_analyze as Date | null;
-      const before = await analyzed();
-      ok(await run('import', '--create', '-q', 'ann:Few', 'mbox', file('few.mbox', FROM1 + msg('few') + '\n')));
-      assert.deepEqual(await analyzed(), before);
-      const many = Array.from({ length: ANALYZE_AFTER }, (_, i) => FROM1 + msg(`bulk ${i}`) + '\n').join('');
-      const r = ok(await run('import', '--create', '-q', 'ann:Bulk', 'mbox', file('bulk.mbox', many)));
-      assert.match(r.stdout, new RegExp(`imported ${ANALYZE_AFTER} of ${ANALYZE_AFTER} messages`));
-      const after = await analyzed();
-      assert.ok(after !== null && (before === null || after > before), `${before} -> ${after}`);
     });
 
     it('takes flags from Status, X-Status and X-Keywords and keeps ">From " lines as written (mboxo)', async () => {

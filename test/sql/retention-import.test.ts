@@ -31,6 +31,36 @@ describe('sql: admin.messages_import and admin.messages_reparsed', () => {
       [inbox, items.map((i) => createHash('sha256').update(i.raw).digest()), items.map((i) => i.date),
        items.map((i) => i.occ)])).rows.map((r) => r.idx);
 
+  it('refreshes the statistics of the message tables and the word index\'s arrays once the tables have doubled', async () => {
+    const analyzed = async () => (await db.admin.query<{ relname: string; last_analyze: Date | null }>(
+      `select relname, last_analyze from pg_stat_user_tables
+        where schemaname = 'mail' and relname in ('messages', 'mailbox_messages', 'message_words') order by relname`)).rows;
+    const batch = (from: number, n: number): Item[] => Array.from({ length: n }, (_, i) =>
+      ({ raw: Buffer.from(`Subject: m${from + i}\n\nword${from + i} people\n`), date: d1, occ: 1 }));
+    // one session, as aox import uses: 1,100 messages, more than twice the 500 rows a new table's
+    // statistics are taken to describe
+    const client = await db.admin.connect();
+    try {
+      const store = (items: Item[]) => client.query('select * from admin.messages_import($1, $2, $3::jsonb[], $4::jsonb, $5, $6)',
+        [inbox, items.map((i) => i.raw), items.map((i) => JSON.stringify(fakeMeta(i.raw, { body: i.raw.toString() }))),
+         JSON.stringify(items.map(() => [])), items.map((i) => i.date), items.map((i) => i.occ)]);
+      for (let k = 0; k < 11; k++) await store(batch(k * 100, 100));
+      assert.ok((await analyzed()).every((r) => r.last_analyze === null));
+      // a session's row counts reach the shared statistics when it next reports them (at most
+      // every 10 s when idle); made to report now, the next batch sees the tables have doubled
+      await client.query('select pg_stat_force_next_flush()');
+      await store(batch(1100, 1));
+    } finally {
+      client.release();
+    }
+    const after = await analyzed();
+    assert.deepEqual(after.map((r) => [r.relname, r.last_analyze !== null]),
+      [['mailbox_messages', true], ['message_words', true], ['messages', true]]);
+    const mcv = await db.admin.query(`select attname from pg_stats where schemaname = 'mail' and tablename = 'message_words'
+      and most_common_elems is not null order by attname`);
+    assert.deepEqual(mcv.rows.map((r) => r.attname), ['body_words', 'header_words']);
+  });
+
   it('stores a batch with flags and internal dates, UIDs in input order', async () => {
     const rows = await importBatch([
       { raw: a, date: d1, occ: 1, flags: ['\\Seen', '\\Answered', 'Junk'] },

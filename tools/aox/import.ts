@@ -54,9 +54,6 @@ function positive(text: string | undefined, fallback: number, what: string): num
   return n;
 }
 
-/** Imports of at least this many messages end with ANALYZE of the word index's arrays. */
-export const ANALYZE_AFTER = 1000;
-
 function summary(c: ImportCounts, seconds: number, dryRun: boolean): string {
   const mb = (c.bytes / 1024 / 1024).toFixed(1);
   const parts = [
@@ -147,13 +144,6 @@ export const command: AoxCommand = {
       });
       progress.update(counts);
       progress.stop();
-      if (!dryRun && counts.imported >= ANALYZE_AFTER) {
-        // SEARCH TEXT chooses its plan by how common a word is, from the column statistics of
-        // the word arrays (mail.search_words_share): fresh ones now, rather than when autovacuum
-        // gets to it. The other tables' statistics admin.messages_import keeps fresh itself.
-        if (!options.quiet) progress.log('updating the word index\'s statistics');
-        await owner.query('analyze mail.message_words (body_words, header_words)');
-      }
       ctx.out.line(`${fullMailboxName(box)}: ${summary(counts, (Date.now() - started) / 1000, dryRun)}`);
       if (abort.signal.aborted) {
         ctx.out.note('aox: interrupted; run the same command again to import the rest');

@@ -566,11 +566,9 @@ begin
        from (select mm.uid, mm.modseq,
                     case when mm.uid - 1 is distinct from lag(mm.uid) over w then '','' || mm.uid
                          when mm.uid + 1 is distinct from lead(mm.uid) over w then '':'' || mm.uid end as piece
-               from mail.mailbox_messages mm %s
-              where mm.mailbox = $1 and %s
+               from %s
              window w as (order by mm.uid)) r',
-    case when position('msg.' in v_cond) > 0 then 'join mail.messages msg on msg.id = mm.message' else '' end,
-    v_cond) using p_mailbox;
+    mail.search_source_sql(v_cond, false)) using p_mailbox;
 end $$;
 comment on function api.messages_search(int, int, jsonb) is
   'SEARCH evaluation (RFC 3501 §6.4.4, RFC 4731 ESEARCH, RFC 7162 MODSEQ, RFC 5032 WITHIN, RFC 8514 SAVEDATE): matching UIDs as one text of runs ("1:3,5") and their highest modseq.';

@@ -31,7 +31,9 @@ export function setFromAscending(pieces: Iterable<readonly number[]>): SequenceS
  */
 export function setFromRunsText(text: string): SequenceSet {
   if (text === '') return SequenceSet.EMPTY;
-  // read digit by digit into one array sized by the commas: no substring or array per run
+  // read digit by digit into one array sized by the commas: no substring or array per run.
+  // SequenceSet.parse reads the same syntax as a client writes it (any order, `*`, `$`), through
+  // an object per item: several times slower for a result of 100,000 runs.
   let runs = 1;
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === COMMA) runs++;
   const flat = new Array<number>(runs * 2);

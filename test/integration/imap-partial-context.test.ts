@@ -217,7 +217,7 @@ describe('imap PARTIAL, CONTEXT=SEARCH and CONTEXT=SORT', () => {
         await ok(other, 'UID EXPUNGE 11');
         const removed = await q.waitFor(/ESEARCH/);
         assert.equal(removed.unit.text, `* ESEARCH (TAG "${tag}") UID REMOVEFROM (0 11)`);
-        // the \Deleted change may be told first (while 11 still exists to the client), or not at all
+        // the \Deleted change may be told in between (11 still exists to the client until VANISHED)
         let vanished = await q.next();
         while (/^\* \d+ FETCH \(UID 11 FLAGS /.test(vanished.text)) vanished = await q.next();
         assert.equal(vanished.text, '* VANISHED 11');
